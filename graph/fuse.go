@@ -1,0 +1,170 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// FusedStep is one task folded into a fused task.
+type FusedStep struct {
+	Key  Key
+	Func string // registered name
+	Args []any
+}
+
+const fusedName = "graph.fused"
+
+func init() {
+	Register(fusedName, func(ctx context.Context, args []any) (any, error) {
+		if len(args) < 1 {
+			return nil, fmt.Errorf("graph: fused task without steps")
+		}
+		steps, ok := args[0].([]FusedStep)
+		if !ok {
+			return nil, fmt.Errorf("graph: fused task's first argument is %T, want []graph.FusedStep", args[0])
+		}
+		chain := make([]Task, len(steps))
+		for i, s := range steps {
+			chain[i] = Task{Key: s.Key, Func: Registered(s.Func), Args: s.Args}
+			if i > 0 {
+				chain[i].Deps = []Key{steps[i-1].Key}
+			}
+		}
+		return runChain(ctx, chain, args[1:])
+	})
+}
+
+// runChain runs a linear chain: the first task gets inputs, each later task gets the
+// previous result as its only dependency. A failure names the step's own key.
+func runChain(ctx context.Context, chain []Task, inputs []any) (any, error) {
+	var v any
+	for i := range chain {
+		in := inputs
+		if i > 0 {
+			in = []any{v}
+		}
+		args, err := chain[i].Arguments(in)
+		if err != nil {
+			return nil, err
+		}
+		v, err = chain[i].Func.Call(ctx, args)
+		if err != nil {
+			if i == len(chain)-1 {
+				return nil, err
+			}
+			return nil, &StepError{Key: chain[i].Key, Err: err}
+		}
+		if err := ctx.Err(); err != nil && i < len(chain)-1 {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// StepError is the error of a task that was fused into another: it names the original
+// key, so a failure deep in a fused chain still points at the step that failed.
+type StepError struct {
+	Key Key
+	Err error
+}
+
+func (e *StepError) Error() string { return fmt.Sprintf("in fused step %s: %v", e.Key, e.Err) }
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Fuse merges linear chains — a task whose only dependent has it as its only
+// dependency — into one task per chain, named after the chain's last key, so a
+// sequence of cheap steps costs one scheduling round instead of many. Keys in keep
+// (the outputs) are never folded into a later task. The fused task is shippable when
+// every step is.
+func (g *Graph) Fuse(keep []Key) *Graph {
+	n := len(g.tasks)
+	dependents := g.Dependents()
+	kept := make(map[int]bool, len(keep))
+	for _, k := range keep {
+		if i, ok := g.index[k]; ok {
+			kept[i] = true
+		}
+	}
+	// next[i] is the task i folds into, or -1.
+	next := make([]int, n)
+	hasPrev := make([]bool, n)
+	fusable := false
+	for i := range g.tasks {
+		next[i] = -1
+		if kept[i] || len(dependents[i]) != 1 {
+			continue
+		}
+		d := dependents[i][0]
+		if len(g.tasks[d].Deps) == 1 {
+			next[i] = d
+			hasPrev[d] = true
+			fusable = true
+		}
+	}
+	if !fusable {
+		return g
+	}
+	out := New(n)
+	for i := range g.tasks {
+		if next[i] >= 0 {
+			continue // folded into a later task
+		}
+		if !hasPrev[i] {
+			out.index[g.tasks[i].Key] = len(out.tasks)
+			out.tasks = append(out.tasks, g.tasks[i])
+			continue
+		}
+		// i ends a chain: walk back to its head.
+		var chain []Task
+		for j := i; ; {
+			chain = append(chain, g.tasks[j])
+			if !hasPrev[j] {
+				break
+			}
+			prev := g.index[g.tasks[j].Deps[0]]
+			j = prev
+		}
+		for a, b := 0, len(chain)-1; a < b; a, b = a+1, b-1 {
+			chain[a], chain[b] = chain[b], chain[a]
+		}
+		out.index[g.tasks[i].Key] = len(out.tasks)
+		out.tasks = append(out.tasks, fusedTask(chain))
+	}
+	return out
+}
+
+func fusedTask(chain []Task) Task {
+	head, last := chain[0], chain[len(chain)-1]
+	labels := make([]string, len(chain))
+	shippable := true
+	for i := range chain {
+		labels[i] = chain[i].Func.String()
+		shippable = shippable && chain[i].Func.Shippable()
+	}
+	run := func(ctx context.Context, args []any) (any, error) {
+		return runChain(ctx, chain, args)
+	}
+	f := Closure("fused("+strings.Join(labels, ", ")+")", run)
+	var args []any
+	if shippable {
+		steps := make([]FusedStep, len(chain))
+		for i := range chain {
+			steps[i] = FusedStep{Key: chain[i].Key, Func: chain[i].Func.Name(), Args: chain[i].Args}
+		}
+		// The head's inputs follow the steps; locally the closure gets them directly.
+		f = RegisteredAs(fusedName, func(ctx context.Context, a []any) (any, error) { return run(ctx, a[1:]) })
+		f.label = "fused(" + strings.Join(labels, ", ") + ")"
+		args = make([]any, 1+len(head.Deps))
+		args[0] = steps
+		for i := range head.Deps {
+			args[1+i] = Input(i)
+		}
+	} else {
+		args = make([]any, len(head.Deps))
+		for i := range head.Deps {
+			args[i] = Input(i)
+		}
+	}
+	return Task{Key: last.Key, Func: f, Args: args, Deps: head.Deps}
+}

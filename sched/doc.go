@@ -1,0 +1,15 @@
+// Package sched defines the Scheduler and Session interfaces and the one local
+// execution loop, Engine, that the sync, threads and (later) procs schedulers share.
+//
+// A Scheduler opens Sessions. A Session takes task graphs (Submit), holds the results
+// that pinned keys and unfinished tasks still need, and hands them back (Wait, Result).
+// gask.Compute opens a fail-fast session, submits one graph, waits for its outputs and
+// closes it; a futures Client keeps one session open and submits to it over time.
+//
+// The Engine keeps a stack of ready tasks ordered by the graph's static priorities
+// (graph.Order: finish a branch before starting the next), counts references so a
+// result is released the moment its last dependent has run, measures every stored
+// result (SizeOf) so a memory manager can hook in, and calls Callbacks around every
+// task for progress bars and profilers. Task errors become *TaskError values that name
+// the key; panics become *PanicError values that carry the stack.
+package sched

@@ -1,0 +1,647 @@
+package sched
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gask-dev/gask/graph"
+)
+
+// EngineConfig configures the shared local execution loop.
+type EngineConfig struct {
+	Config
+	// Runners is the number of goroutines that run tasks. Zero runs every task in the
+	// goroutine that calls Wait, one at a time, in a deterministic order (the sync
+	// scheduler).
+	Runners int
+	// Repanic lets a task's panic propagate instead of turning it into an error, so a
+	// debugger stops at the faulting line. Only meaningful with Runners == 0.
+	Repanic bool
+	// Name is the scheduler name used in errors.
+	Name string
+}
+
+type state uint8
+
+const (
+	waiting state = iota // some dependency not finished
+	ready                // on the ready stack
+	running
+	done
+	erred
+	forgotten
+)
+
+type task struct {
+	key        graph.Key
+	spec       *graph.Task
+	deps       []*task
+	dependents []*task
+	prio       int   // static order within its submission; lower runs first
+	gen        int   // submission number
+	waiting    int32 // dependencies not yet finished
+	refs       int32 // pins + dependents that have not run
+	pins       int32
+	state      state
+	result     any
+	size       int64
+	err        error
+}
+
+// Engine is the one local execution loop behind the sync, threads and procs
+// schedulers. Tasks become ready when their dependencies finish and go on a stack
+// ordered by the graph's static priorities (graph.Order), so a branch is finished
+// before the next is started; a result is released the moment its last dependent has
+// run; every result's size is measured. The schedulers differ only in who runs a ready
+// task: the waiting caller (Runners == 0) or a pool of runner goroutines.
+type Engine struct {
+	cfg    EngineConfig
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	stop   func() bool
+
+	mu      sync.Mutex
+	work    sync.Cond // runners wait here for ready tasks
+	changed sync.Cond // Wait callers wait here for finished keys
+	tasks   map[graph.Key]*task
+	ready   []*task
+	running int
+	idle    int // runners waiting on work
+	waiters int // goroutines waiting on changed
+	gen     int
+	closed  bool
+	failure error // the first task error, when FailFast
+	stats   Stats
+
+	runners sync.WaitGroup
+}
+
+// NewEngine starts an engine and its runners. ctx bounds everything it runs.
+func NewEngine(ctx context.Context, cfg EngineConfig) *Engine {
+	e := &Engine{cfg: cfg, tasks: make(map[graph.Key]*task)}
+	e.work.L = &e.mu
+	e.changed.L = &e.mu
+	e.ctx, e.cancel = context.WithCancelCause(ctx)
+	e.stop = context.AfterFunc(e.ctx, func() {
+		e.mu.Lock()
+		e.work.Broadcast()
+		e.changed.Broadcast()
+		e.mu.Unlock()
+	})
+	for w := 1; w <= cfg.Runners; w++ {
+		e.runners.Add(1)
+		go e.runner(w)
+	}
+	return e
+}
+
+func (e *Engine) name() string {
+	if e.cfg.Name == "" {
+		return "sched"
+	}
+	return e.cfg.Name
+}
+
+// live returns the task under key unless it has been forgotten.
+func (e *Engine) live(k graph.Key) *task {
+	t := e.tasks[k]
+	if t == nil || t.state == forgotten {
+		return nil
+	}
+	return t
+}
+
+// Submit implements Session.
+func (e *Engine) Submit(g *graph.Graph, pin []graph.Key) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	if err := e.ctx.Err(); err != nil {
+		return context.Cause(e.ctx)
+	}
+	known := func(k graph.Key) bool { return e.live(k) != nil }
+	if err := g.ValidateWith(known); err != nil {
+		return err
+	}
+	for _, k := range pin {
+		if _, ok := g.Task(k); !ok && e.live(k) == nil {
+			return fmt.Errorf("%s: pinned key %s is neither in the graph nor in the session", e.name(), k)
+		}
+	}
+	all := g.Tasks()
+	prio := g.Order(pin)
+	e.gen++
+
+	// Create the tasks the session does not have yet.
+	isNew := make([]bool, len(all))
+	count := 0
+	for i := range all {
+		if e.live(all[i].Key) == nil {
+			isNew[i] = true
+			count++
+		}
+	}
+	slab := make([]task, count)
+	fresh := make([]*task, 0, count)
+	edges := 0
+	for i := range all {
+		if !isNew[i] {
+			continue
+		}
+		t := &slab[len(fresh)]
+		*t = task{key: all[i].Key, spec: &all[i], prio: prio[i], gen: e.gen}
+		e.tasks[t.key] = t
+		fresh = append(fresh, t)
+		edges += len(all[i].Deps)
+	}
+	// Link dependencies, counting dependents first so new tasks share one backing array.
+	depFlat := make([]*task, edges)
+	off := 0
+	for _, t := range fresh {
+		t.deps = depFlat[off : off+len(t.spec.Deps) : off+len(t.spec.Deps)]
+		off += len(t.spec.Deps)
+		for j, k := range t.spec.Deps {
+			d := e.tasks[k]
+			t.deps[j] = d
+			if d.gen == e.gen {
+				d.refs++ // counts dependents of fresh tasks; arrays are sized below
+			}
+		}
+	}
+	outFlat := make([]*task, edges)
+	off = 0
+	for _, t := range fresh {
+		t.dependents = outFlat[off : off : off+int(t.refs)]
+		off += int(t.refs)
+	}
+	for _, t := range fresh {
+		for _, d := range t.deps {
+			if d.gen != e.gen {
+				d.refs++
+			}
+			d.dependents = append(d.dependents, t)
+			switch d.state {
+			case done:
+			case erred:
+				if t.err == nil {
+					t.err = d.err
+				}
+				t.waiting++
+			default:
+				t.waiting++
+			}
+		}
+	}
+	for _, k := range pin {
+		t := e.live(k)
+		t.pins++
+		t.refs++
+	}
+	e.stats.Submitted += count
+	// Tasks that inherited a failure fail now, with their dependents.
+	for _, t := range fresh {
+		if t.err != nil && t.state == waiting {
+			e.fail(t, t.err)
+		}
+	}
+	// Tasks nothing needs are never run (this also culls the graph).
+	for _, t := range fresh {
+		if t.refs == 0 && t.state == waiting {
+			e.forget(t)
+		}
+	}
+	var newlyReady []*task
+	for _, t := range fresh {
+		if t.state == waiting && t.waiting == 0 {
+			newlyReady = append(newlyReady, t)
+		}
+	}
+	e.push(newlyReady)
+	if cb := e.cfg.Callbacks.Submit; cb != nil && count > 0 {
+		e.mu.Unlock()
+		cb(count)
+		e.mu.Lock()
+	}
+	return nil
+}
+
+// push puts tasks on the ready stack so the lowest priority ends on top, and wakes
+// runners for them.
+func (e *Engine) push(ts []*task) {
+	if len(ts) == 0 {
+		return
+	}
+	if len(ts) > 1 {
+		slices.SortFunc(ts, func(a, b *task) int {
+			if a.gen != b.gen {
+				return b.gen - a.gen
+			}
+			return b.prio - a.prio
+		})
+	}
+	for _, t := range ts {
+		t.state = ready
+	}
+	e.ready = append(e.ready, ts...)
+	if e.idle > 0 {
+		if len(ts) >= e.idle {
+			e.work.Broadcast()
+		} else {
+			for range ts {
+				e.work.Signal()
+			}
+		}
+	}
+	if e.cfg.Runners == 0 && e.waiters > 0 {
+		e.changed.Broadcast()
+	}
+}
+
+// pop takes the next ready task, skipping any cancelled while on the stack.
+func (e *Engine) pop() *task {
+	for len(e.ready) > 0 {
+		t := e.ready[len(e.ready)-1]
+		e.ready[len(e.ready)-1] = nil
+		e.ready = e.ready[:len(e.ready)-1]
+		if t.state == ready {
+			return t
+		}
+	}
+	return nil
+}
+
+func (e *Engine) runner(id int) {
+	defer e.runners.Done()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for {
+		if e.closed || e.ctx.Err() != nil {
+			return
+		}
+		t := e.pop()
+		if t == nil {
+			e.idle++
+			e.work.Wait()
+			e.idle--
+			continue
+		}
+		e.run(t, id)
+	}
+}
+
+// run executes t with e.mu held on entry and on return; the lock is dropped while the
+// task's function runs.
+func (e *Engine) run(t *task, worker int) {
+	t.state = running
+	e.running++
+	var inputs []any
+	if len(t.deps) > 0 {
+		inputs = make([]any, len(t.deps))
+		for i, d := range t.deps {
+			inputs[i] = d.result
+		}
+	}
+	e.mu.Unlock()
+	cb := e.cfg.Callbacks
+	var info TaskInfo
+	if !cb.empty() {
+		info = TaskInfo{Key: t.key, Func: t.spec.Func.String(), Worker: worker, Start: time.Now()}
+		if cb.Start != nil {
+			cb.Start(info)
+		}
+	}
+	if e.cfg.Repanic {
+		// The panic goes on up to the caller untouched (a debugger stops at the
+		// faulting line); only the engine's lock and bookkeeping are restored.
+		returned := false
+		defer func() {
+			if !returned {
+				e.mu.Lock()
+				e.finish(t, nil, 0, &TaskError{Key: t.key, Func: t.spec.Func.String(), Err: &PanicError{Value: "re-panicked"}})
+			}
+		}()
+		v, err := e.call(t, inputs)
+		returned = true
+		e.done(t, v, err, info)
+		return
+	}
+	v, err := e.call(t, inputs)
+	e.done(t, v, err, info)
+}
+
+// done measures a task's result and records it; e.mu is not held on entry and is held
+// on return.
+func (e *Engine) done(t *task, v any, err error, info TaskInfo) {
+	cb := e.cfg.Callbacks
+	var size int64
+	if err == nil {
+		size = SizeOf(v)
+	} else {
+		err = &TaskError{Key: t.key, Func: t.spec.Func.String(), Err: err}
+	}
+	if cb.Finish != nil {
+		info.End, info.Size, info.Err = time.Now(), size, err
+		cb.Finish(info)
+	}
+	e.mu.Lock()
+	e.finish(t, v, size, err)
+}
+
+func (e *Engine) call(t *task, inputs []any) (v any, err error) {
+	if !e.cfg.Repanic {
+		defer func() {
+			if r := recover(); r != nil {
+				v, err = nil, &PanicError{Value: r, Stack: debug.Stack()}
+			}
+		}()
+	}
+	args, err := t.spec.Arguments(inputs)
+	if err != nil {
+		return nil, err
+	}
+	return t.spec.Func.Call(e.ctx, args)
+}
+
+// finish records a task's outcome; e.mu is held.
+func (e *Engine) finish(t *task, v any, size int64, err error) {
+	e.running--
+	e.stats.Run++
+	if err != nil {
+		e.stats.Failed++
+		if e.cfg.FailFast && e.failure == nil {
+			e.failure = err
+			e.cancel(err)
+		}
+		e.fail(t, err)
+	} else {
+		t.state = done
+		t.result, t.size = v, size
+		e.stats.Held++
+		e.stats.Bytes += size
+		e.stats.PeakBytes = max(e.stats.PeakBytes, e.stats.Bytes)
+		var newlyReady []*task
+		for _, d := range t.dependents {
+			if d.state == waiting {
+				d.waiting--
+				if d.waiting == 0 {
+					newlyReady = append(newlyReady, d)
+				}
+			}
+		}
+		e.push(newlyReady)
+	}
+	// t no longer needs its inputs.
+	for _, d := range t.deps {
+		e.decref(d)
+	}
+	if t.refs == 0 {
+		e.drop(t)
+	} else if t.pins > 0 && e.waiters > 0 {
+		e.changed.Broadcast()
+	}
+	if e.running == 0 && e.waiters > 0 {
+		e.changed.Broadcast()
+	}
+}
+
+// fail marks t and everything waiting on it as failed with err.
+func (e *Engine) fail(t *task, err error) {
+	stack := []*task{t}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x.state == erred || x.state == forgotten {
+			continue
+		}
+		wasPending := x.state == waiting || x.state == ready
+		x.state = erred
+		x.err = err
+		if wasPending {
+			// It will never run, so it releases its inputs now.
+			for _, d := range x.deps {
+				e.decref(d)
+			}
+		}
+		if x.pins > 0 && e.waiters > 0 {
+			e.changed.Broadcast()
+		}
+		for _, d := range x.dependents {
+			if d.state == waiting || d.state == ready {
+				stack = append(stack, d)
+			}
+		}
+		if x.refs == 0 {
+			e.drop(x)
+		}
+	}
+}
+
+// decref drops one reference to t, releasing or cancelling it when none are left.
+func (e *Engine) decref(t *task) {
+	t.refs--
+	if t.refs > 0 {
+		return
+	}
+	switch t.state {
+	case done, erred:
+		e.drop(t)
+	case waiting, ready:
+		e.forget(t)
+	}
+	// running: finish drops it.
+}
+
+// drop frees a finished task's result and forgets it.
+func (e *Engine) drop(t *task) {
+	if t.state == done {
+		e.stats.Held--
+		e.stats.Bytes -= t.size
+	}
+	t.result, t.size = nil, 0
+	t.state = forgotten
+	if e.tasks[t.key] == t {
+		delete(e.tasks, t.key)
+	}
+}
+
+// forget cancels a task that has not run and that nothing needs any more, and with it
+// the dependencies only it needed.
+func (e *Engine) forget(t *task) {
+	stack := []*task{t}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		x.state = forgotten
+		if e.tasks[x.key] == x {
+			delete(e.tasks, x.key)
+		}
+		for _, d := range x.deps {
+			d.refs--
+			if d.refs > 0 {
+				continue
+			}
+			switch d.state {
+			case done, erred:
+				e.drop(d)
+			case waiting, ready:
+				stack = append(stack, d)
+			}
+		}
+	}
+}
+
+// Wait implements Session.
+func (e *Engine) Wait(ctx context.Context, keys []graph.Key, n int) ([]int, error) {
+	n = min(n, len(keys))
+	if ctx != e.ctx {
+		stop := context.AfterFunc(ctx, func() {
+			e.mu.Lock()
+			e.changed.Broadcast()
+			e.mu.Unlock()
+		})
+		defer stop()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	first := 0 // keys before it are known to be finished (all-mode fast path)
+	for {
+		if e.closed {
+			return nil, ErrClosed
+		}
+		var finished []int
+		if n == len(keys) {
+			for first < len(keys) {
+				t := e.live(keys[first])
+				if t == nil {
+					return nil, fmt.Errorf("%s: key %s is not in the session", e.name(), keys[first])
+				}
+				if t.state != done && t.state != erred {
+					break
+				}
+				first++
+			}
+			if first == len(keys) {
+				finished = make([]int, len(keys))
+				for i := range finished {
+					finished[i] = i
+				}
+				return finished, nil
+			}
+		} else {
+			for i, k := range keys {
+				t := e.live(k)
+				if t == nil {
+					return nil, fmt.Errorf("%s: key %s is not in the session", e.name(), k)
+				}
+				if t.state == done || t.state == erred {
+					finished = append(finished, i)
+				}
+			}
+			if len(finished) >= n {
+				return finished, nil
+			}
+		}
+		if e.failure != nil {
+			return nil, e.failure
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, context.Cause(ctx)
+		}
+		if err := e.ctx.Err(); err != nil {
+			return nil, context.Cause(e.ctx)
+		}
+		if e.cfg.Runners == 0 {
+			if t := e.pop(); t != nil {
+				e.run(t, 0)
+				continue
+			}
+		}
+		if e.running == 0 && len(e.ready) == 0 {
+			return nil, fmt.Errorf("%s: nothing is running or ready, yet %d of %d keys are not finished", e.name(), n-len(finished), n)
+		}
+		e.waiters++
+		e.changed.Wait()
+		e.waiters--
+	}
+}
+
+// Result implements Session.
+func (e *Engine) Result(key graph.Key) (any, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t := e.live(key)
+	switch {
+	case t == nil:
+		return nil, fmt.Errorf("%s: key %s is not in the session", e.name(), key)
+	case t.state == done:
+		return t.result, nil
+	case t.state == erred:
+		return nil, t.err
+	}
+	return nil, fmt.Errorf("%s: key %s has not finished", e.name(), key)
+}
+
+// Release implements Session.
+func (e *Engine) Release(keys ...graph.Key) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, k := range keys {
+		t := e.live(k)
+		if t == nil || t.pins == 0 {
+			continue
+		}
+		t.pins--
+		e.decref(t)
+	}
+	if e.waiters > 0 {
+		e.changed.Broadcast()
+	}
+}
+
+// Stats implements Session.
+func (e *Engine) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stats
+}
+
+// Close implements Session.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	e.work.Broadcast()
+	e.changed.Broadcast()
+	e.mu.Unlock()
+	e.cancel(ErrClosed)
+	e.runners.Wait()
+	e.stop()
+	e.mu.Lock()
+	for e.running > 0 { // tasks run by Wait callers (Runners == 0)
+		e.waiters++
+		e.changed.Wait()
+		e.waiters--
+	}
+	for _, t := range e.tasks {
+		if t.state == done {
+			e.stats.Held--
+			e.stats.Bytes -= t.size
+		}
+		t.result, t.state = nil, forgotten
+	}
+	clear(e.tasks)
+	e.ready = nil
+	e.mu.Unlock()
+	return nil
+}
+
+var _ Session = (*Engine)(nil)
