@@ -141,10 +141,33 @@ func (g *Graph) Validate() error {
 // ValidateWith is Validate where dependencies for which known returns true may be
 // absent from the graph (results a scheduler session already holds).
 func (g *Graph) ValidateWith(known func(Key) bool) error {
+	_, err := g.Analyze(nil, known)
+	return err
+}
+
+// Analysis is what a scheduler needs to know about a valid graph, computed in one pass.
+type Analysis struct {
+	// Deps holds, for each task (indexed like Tasks()), the positions of its
+	// dependencies; -1 marks a dependency outside the graph that known accepted.
+	Deps [][]int
+	// Priority is the static order (see Order).
+	Priority []int
+}
+
+// Analyze validates the graph (as ValidateWith) and orders it for the given outputs
+// (as Order), resolving every dependency key once.
+func (g *Graph) Analyze(outputs []Key, known func(Key) bool) (*Analysis, error) {
 	deps, err := g.depIndices(known)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	if err := g.checkAcyclic(deps); err != nil {
+		return nil, err
+	}
+	return &Analysis{Deps: deps, Priority: g.order(deps, outputs)}, nil
+}
+
+func (g *Graph) checkAcyclic(deps [][]int) error {
 	// Iterative three-colour DFS; the gray path is the cycle when a back edge appears.
 	const (
 		white = iota

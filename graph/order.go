@@ -9,8 +9,7 @@ package graph
 // fewest others are held). outputs nil means every task without dependents, in graph
 // order. Dependencies outside the graph are ignored.
 func (g *Graph) Order(outputs []Key) []int {
-	n := len(g.tasks)
-	deps := make([][]int, n)
+	deps := make([][]int, len(g.tasks))
 	for i := range g.tasks {
 		d := make([]int, 0, len(g.tasks[i].Deps))
 		for _, k := range g.tasks[i].Deps {
@@ -19,6 +18,29 @@ func (g *Graph) Order(outputs []Key) []int {
 			}
 		}
 		deps[i] = d
+	}
+	return g.order(deps, outputs)
+}
+
+// order is Order on resolved dependencies (-1 entries are ignored).
+func (g *Graph) order(resolved [][]int, outputs []Key) []int {
+	n := len(g.tasks)
+	// Work on a copy: dependencies are sorted by height below, and callers keep theirs
+	// in Deps order.
+	total := 0
+	for _, d := range resolved {
+		total += len(d)
+	}
+	flat := make([]int, 0, total)
+	deps := make([][]int, n)
+	for i, d := range resolved {
+		start := len(flat)
+		for _, j := range d {
+			if j >= 0 {
+				flat = append(flat, j)
+			}
+		}
+		deps[i] = flat[start:len(flat):len(flat)]
 	}
 	height := g.heights(deps)
 	for i := range deps {

@@ -37,20 +37,42 @@ const (
 )
 
 type task struct {
-	key        graph.Key
 	spec       *graph.Task
 	deps       []*task
 	dependents []*task
-	prio       int   // static order within its submission; lower runs first
-	gen        int   // submission number
+	result     any   // the value when done, the error when erred
+	size       int64 // measured bytes of result
+	prio       int32 // static order within its submission; lower runs first
+	gen        int32 // submission number
 	waiting    int32 // dependencies not yet finished
 	refs       int32 // pins + dependents that have not run
 	pins       int32
 	state      state
-	result     any
-	size       int64
-	err        error
+	inMap      bool        // indexed in Engine.tasks (else through its submission)
+	sub        *submission // the large submission it belongs to, if any
 }
+
+func (t *task) key() graph.Key { return t.spec.Key }
+
+func (t *task) err() error {
+	if t.state != erred {
+		return nil
+	}
+	return t.result.(error)
+}
+
+// submission indexes the tasks of one large Submit through its graph's own key index,
+// so big graphs cost no extra map insertions or deletions per task.
+type submission struct {
+	g    *graph.Graph
+	slot []int32 // graph position -> index in slab, or -1 for a task shared with earlier submissions
+	slab []task
+	live int // tasks not yet forgotten
+}
+
+// bigSubmission is the size from which a Submit is indexed by its graph rather than by
+// inserting every task into Engine.tasks.
+const bigSubmission = 256
 
 // Engine is the one local execution loop behind the sync, threads and procs
 // schedulers. Tasks become ready when their dependencies finish and go on a stack
@@ -67,12 +89,13 @@ type Engine struct {
 	mu      sync.Mutex
 	work    sync.Cond // runners wait here for ready tasks
 	changed sync.Cond // Wait callers wait here for finished keys
-	tasks   map[graph.Key]*task
+	tasks   map[graph.Key]*task // tasks of small submissions
+	big     []*submission       // large submissions with live tasks
 	ready   []*task
 	running int
 	idle    int // runners waiting on work
 	waiters int // goroutines waiting on changed
-	gen     int
+	gen     int32
 	closed  bool
 	failure error // the first task error, when FailFast
 	stats   Stats
@@ -108,11 +131,39 @@ func (e *Engine) name() string {
 
 // live returns the task under key unless it has been forgotten.
 func (e *Engine) live(k graph.Key) *task {
-	t := e.tasks[k]
-	if t == nil || t.state == forgotten {
-		return nil
+	if t := e.tasks[k]; t != nil && t.state != forgotten {
+		return t
 	}
-	return t
+	for i := len(e.big) - 1; i >= 0; i-- {
+		sb := e.big[i]
+		if pos, ok := sb.g.IndexOf(k); ok && sb.slot[pos] >= 0 {
+			if t := &sb.slab[sb.slot[pos]]; t.state != forgotten {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+// unindex removes a forgotten task from the lookup structures.
+func (e *Engine) unindex(t *task) {
+	if t.inMap {
+		if e.tasks[t.key()] == t {
+			delete(e.tasks, t.key())
+		}
+		return
+	}
+	if sb := t.sub; sb != nil {
+		sb.live--
+		if sb.live == 0 {
+			for i, x := range e.big {
+				if x == sb {
+					e.big = append(e.big[:i], e.big[i+1:]...)
+					break
+				}
+			}
+		}
+	}
 }
 
 // Submit implements Session.
@@ -125,8 +176,10 @@ func (e *Engine) Submit(g *graph.Graph, pin []graph.Key) error {
 	if err := e.ctx.Err(); err != nil {
 		return context.Cause(e.ctx)
 	}
-	known := func(k graph.Key) bool { return e.live(k) != nil }
-	if err := g.ValidateWith(known); err != nil {
+	empty := len(e.tasks) == 0 && len(e.big) == 0
+	known := func(k graph.Key) bool { return !empty && e.live(k) != nil }
+	an, err := g.Analyze(pin, known)
+	if err != nil {
 		return err
 	}
 	for _, k := range pin {
@@ -135,52 +188,72 @@ func (e *Engine) Submit(g *graph.Graph, pin []graph.Key) error {
 		}
 	}
 	all := g.Tasks()
-	prio := g.Order(pin)
 	e.gen++
 
-	// Create the tasks the session does not have yet.
-	isNew := make([]bool, len(all))
+	// Create the tasks the session does not have yet; the others are shared.
+	slot := make([]int32, len(all))
 	count := 0
 	for i := range all {
-		if e.live(all[i].Key) == nil {
-			isNew[i] = true
-			count++
-		}
-	}
-	slab := make([]task, count)
-	fresh := make([]*task, 0, count)
-	edges := 0
-	for i := range all {
-		if !isNew[i] {
+		if !empty && e.live(all[i].Key) != nil {
+			slot[i] = -1
 			continue
 		}
-		t := &slab[len(fresh)]
-		*t = task{key: all[i].Key, spec: &all[i], prio: prio[i], gen: e.gen}
-		e.tasks[t.key] = t
-		fresh = append(fresh, t)
+		slot[i] = int32(count)
+		count++
+	}
+	slab := make([]task, count)
+	var sb *submission
+	if count >= bigSubmission {
+		sb = &submission{g: g, slot: slot, slab: slab, live: count}
+	}
+	edges := 0
+	for i := range all {
+		if slot[i] < 0 {
+			continue
+		}
+		t := &slab[slot[i]]
+		*t = task{spec: &all[i], prio: int32(an.Priority[i]), gen: e.gen, sub: sb}
+		if sb == nil {
+			t.inMap = true
+			e.tasks[all[i].Key] = t
+		}
 		edges += len(all[i].Deps)
 	}
-	// Link dependencies, counting dependents first so new tasks share one backing array.
+	if sb != nil {
+		e.big = append(e.big, sb)
+	}
+	// Link dependencies. New tasks' dependents share one backing array, sized by a
+	// first pass that counts them (in refs, which is what they are).
 	depFlat := make([]*task, edges)
 	off := 0
-	for _, t := range fresh {
-		t.deps = depFlat[off : off+len(t.spec.Deps) : off+len(t.spec.Deps)]
-		off += len(t.spec.Deps)
-		for j, k := range t.spec.Deps {
-			d := e.tasks[k]
-			t.deps[j] = d
-			if d.gen == e.gen {
-				d.refs++ // counts dependents of fresh tasks; arrays are sized below
+	for i := range all {
+		if slot[i] < 0 {
+			continue
+		}
+		t := &slab[slot[i]]
+		n := len(all[i].Deps)
+		t.deps = depFlat[off : off+n : off+n]
+		off += n
+		for j, p := range an.Deps[i] {
+			var d *task
+			if p >= 0 && slot[p] >= 0 {
+				d = &slab[slot[p]]
+				d.refs++
+			} else {
+				d = e.live(all[i].Deps[j])
 			}
+			t.deps[j] = d
 		}
 	}
 	outFlat := make([]*task, edges)
 	off = 0
-	for _, t := range fresh {
-		t.dependents = outFlat[off : off : off+int(t.refs)]
+	for i := range slab {
+		t := &slab[i]
+		t.dependents = outFlat[off:off:off+int(t.refs)]
 		off += int(t.refs)
 	}
-	for _, t := range fresh {
+	for i := range slab {
+		t := &slab[i]
 		for _, d := range t.deps {
 			if d.gen != e.gen {
 				d.refs++
@@ -189,8 +262,8 @@ func (e *Engine) Submit(g *graph.Graph, pin []graph.Key) error {
 			switch d.state {
 			case done:
 			case erred:
-				if t.err == nil {
-					t.err = d.err
+				if t.result == nil {
+					t.result = d.result
 				}
 				t.waiting++
 			default:
@@ -204,21 +277,19 @@ func (e *Engine) Submit(g *graph.Graph, pin []graph.Key) error {
 		t.refs++
 	}
 	e.stats.Submitted += count
-	// Tasks that inherited a failure fail now, with their dependents.
-	for _, t := range fresh {
-		if t.err != nil && t.state == waiting {
-			e.fail(t, t.err)
-		}
-	}
-	// Tasks nothing needs are never run (this also culls the graph).
-	for _, t := range fresh {
-		if t.refs == 0 && t.state == waiting {
+	for i := range slab {
+		t := &slab[i]
+		switch {
+		case t.state != waiting:
+		case t.result != nil: // inherited a failure: fail now, with its dependents
+			e.fail(t, t.result.(error))
+		case t.refs == 0: // nothing needs it: never run (this also culls the graph)
 			e.forget(t)
 		}
 	}
 	var newlyReady []*task
-	for _, t := range fresh {
-		if t.state == waiting && t.waiting == 0 {
+	for i := range slab {
+		if t := &slab[i]; t.state == waiting && t.waiting == 0 {
 			newlyReady = append(newlyReady, t)
 		}
 	}
@@ -240,9 +311,9 @@ func (e *Engine) push(ts []*task) {
 	if len(ts) > 1 {
 		slices.SortFunc(ts, func(a, b *task) int {
 			if a.gen != b.gen {
-				return b.gen - a.gen
+				return int(b.gen - a.gen)
 			}
-			return b.prio - a.prio
+			return int(b.prio - a.prio)
 		})
 	}
 	for _, t := range ts {
@@ -311,7 +382,7 @@ func (e *Engine) run(t *task, worker int) {
 	cb := e.cfg.Callbacks
 	var info TaskInfo
 	if !cb.empty() {
-		info = TaskInfo{Key: t.key, Func: t.spec.Func.String(), Worker: worker, Start: time.Now()}
+		info = TaskInfo{Key: t.key(), Func: t.spec.Func.String(), Worker: worker, Start: time.Now()}
 		if cb.Start != nil {
 			cb.Start(info)
 		}
@@ -323,7 +394,7 @@ func (e *Engine) run(t *task, worker int) {
 		defer func() {
 			if !returned {
 				e.mu.Lock()
-				e.finish(t, nil, 0, &TaskError{Key: t.key, Func: t.spec.Func.String(), Err: &PanicError{Value: "re-panicked"}})
+				e.finish(t, nil, 0, &TaskError{Key: t.key(), Func: t.spec.Func.String(), Err: &PanicError{Value: "re-panicked"}})
 			}
 		}()
 		v, err := e.call(t, inputs)
@@ -343,7 +414,7 @@ func (e *Engine) done(t *task, v any, err error, info TaskInfo) {
 	if err == nil {
 		size = SizeOf(v)
 	} else {
-		err = &TaskError{Key: t.key, Func: t.spec.Func.String(), Err: err}
+		err = &TaskError{Key: t.key(), Func: t.spec.Func.String(), Err: err}
 	}
 	if cb.Finish != nil {
 		info.End, info.Size, info.Err = time.Now(), size, err
@@ -421,7 +492,7 @@ func (e *Engine) fail(t *task, err error) {
 		}
 		wasPending := x.state == waiting || x.state == ready
 		x.state = erred
-		x.err = err
+		x.result = err
 		if wasPending {
 			// It will never run, so it releases its inputs now.
 			for _, d := range x.deps {
@@ -465,9 +536,7 @@ func (e *Engine) drop(t *task) {
 	}
 	t.result, t.size = nil, 0
 	t.state = forgotten
-	if e.tasks[t.key] == t {
-		delete(e.tasks, t.key)
-	}
+	e.unindex(t)
 }
 
 // forget cancels a task that has not run and that nothing needs any more, and with it
@@ -478,9 +547,7 @@ func (e *Engine) forget(t *task) {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		x.state = forgotten
-		if e.tasks[x.key] == x {
-			delete(e.tasks, x.key)
-		}
+		e.unindex(x)
 		for _, d := range x.deps {
 			d.refs--
 			if d.refs > 0 {
@@ -582,7 +649,7 @@ func (e *Engine) Result(key graph.Key) (any, error) {
 	case t.state == done:
 		return t.result, nil
 	case t.state == erred:
-		return nil, t.err
+		return nil, t.err()
 	}
 	return nil, fmt.Errorf("%s: key %s has not finished", e.name(), key)
 }
@@ -631,14 +698,10 @@ func (e *Engine) Close() error {
 		e.changed.Wait()
 		e.waiters--
 	}
-	for _, t := range e.tasks {
-		if t.state == done {
-			e.stats.Held--
-			e.stats.Bytes -= t.size
-		}
-		t.result, t.state = nil, forgotten
-	}
-	clear(e.tasks)
+	// Free every result: the session's tasks become garbage together.
+	e.stats.Held, e.stats.Bytes = 0, 0
+	e.tasks = map[graph.Key]*task{}
+	e.big = nil
 	e.ready = nil
 	e.mu.Unlock()
 	return nil
