@@ -42,6 +42,12 @@ func Closure(label string, fn KernelFunc) Func {
 	return Func{label: label, fn: fn}
 }
 
+// WithLabel returns f printed as label in errors and graphs.
+func (f Func) WithLabel(label string) Func {
+	f.label = label
+	return f
+}
+
 // Name is the registered name, or "" for a closure.
 func (f Func) Name() string { return f.name }
 

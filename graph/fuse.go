@@ -36,10 +36,21 @@ func init() {
 }
 
 // runChain runs a linear chain: the first task gets inputs, each later task gets the
-// previous result as its only dependency. A failure names the step's own key.
+// previous result as its only dependency. A failure names the step's own key; so does
+// a panic, which goes on up as a *StepPanic for the scheduler to recover.
 func runChain(ctx context.Context, chain []Task, inputs []any) (any, error) {
 	var v any
+	step := 0
+	defer func() {
+		if r := recover(); r != nil {
+			if sp, ok := r.(*StepPanic); ok {
+				panic(sp)
+			}
+			panic(&StepPanic{Key: chain[step].Key, Func: chain[step].Func.String(), Value: r})
+		}
+	}()
 	for i := range chain {
+		step = i
 		in := inputs
 		if i > 0 {
 			in = []any{v}
@@ -53,7 +64,7 @@ func runChain(ctx context.Context, chain []Task, inputs []any) (any, error) {
 			if i == len(chain)-1 {
 				return nil, err
 			}
-			return nil, &StepError{Key: chain[i].Key, Err: err}
+			return nil, &StepError{Key: chain[i].Key, Func: chain[i].Func.String(), Err: err}
 		}
 		if err := ctx.Err(); err != nil && i < len(chain)-1 {
 			return nil, err
@@ -65,13 +76,26 @@ func runChain(ctx context.Context, chain []Task, inputs []any) (any, error) {
 // StepError is the error of a task that was fused into another: it names the original
 // key, so a failure deep in a fused chain still points at the step that failed.
 type StepError struct {
-	Key Key
-	Err error
+	Key  Key
+	Func string
+	Err  error
 }
+
+// StepPanic is the panic value of a fused task whose step panicked: it names the step
+// and carries the original value.
+type StepPanic struct {
+	Key   Key
+	Func  string
+	Value any
+}
+
+func (p *StepPanic) Error() string { return fmt.Sprintf("in fused step %s: panic: %v", p.Key, p.Value) }
 
 func (e *StepError) Error() string { return fmt.Sprintf("in fused step %s: %v", e.Key, e.Err) }
 func (e *StepError) Unwrap() error { return e.Err }
 
+// Fuse expects a valid (acyclic) graph: run Validate first.
+//
 // Fuse merges linear chains — a task whose only dependent has it as its only
 // dependency — into one task per chain, named after the chain's last key, so a
 // sequence of cheap steps costs one scheduling round instead of many. Keys in keep

@@ -2,6 +2,7 @@ package sched
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"slices"
@@ -87,8 +88,8 @@ type Engine struct {
 	stop   func() bool
 
 	mu      sync.Mutex
-	work    sync.Cond // runners wait here for ready tasks
-	changed sync.Cond // Wait callers wait here for finished keys
+	work    sync.Cond           // runners wait here for ready tasks
+	changed sync.Cond           // Wait callers wait here for finished keys
 	tasks   map[graph.Key]*task // tasks of small submissions
 	big     []*submission       // large submissions with live tasks
 	ready   []*task
@@ -249,7 +250,7 @@ func (e *Engine) Submit(g *graph.Graph, pin []graph.Key) error {
 	off = 0
 	for i := range slab {
 		t := &slab[i]
-		t.dependents = outFlat[off:off:off+int(t.refs)]
+		t.dependents = outFlat[off : off : off+int(t.refs)]
 		off += int(t.refs)
 	}
 	for i := range slab {
@@ -414,7 +415,7 @@ func (e *Engine) done(t *task, v any, err error, info TaskInfo) {
 	if err == nil {
 		size = SizeOf(v)
 	} else {
-		err = &TaskError{Key: t.key(), Func: t.spec.Func.String(), Err: err}
+		err = taskError(t, err)
 	}
 	if cb.Finish != nil {
 		info.End, info.Size, info.Err = time.Now(), size, err
@@ -428,7 +429,12 @@ func (e *Engine) call(t *task, inputs []any) (v any, err error) {
 	if !e.cfg.Repanic {
 		defer func() {
 			if r := recover(); r != nil {
-				v, err = nil, &PanicError{Value: r, Stack: debug.Stack()}
+				if sp, ok := r.(*graph.StepPanic); ok {
+					err = &graph.StepError{Key: sp.Key, Func: sp.Func, Err: &PanicError{Value: sp.Value, Stack: debug.Stack()}}
+				} else {
+					err = &PanicError{Value: r, Stack: debug.Stack()}
+				}
+				v = nil
 			}
 		}()
 	}
@@ -437,6 +443,15 @@ func (e *Engine) call(t *task, inputs []any) (v any, err error) {
 		return nil, err
 	}
 	return t.spec.Func.Call(e.ctx, args)
+}
+
+// taskError names the task that failed; for a fused task, the step that failed.
+func taskError(t *task, err error) *TaskError {
+	var se *graph.StepError
+	if errors.As(err, &se) {
+		return &TaskError{Key: se.Key, Func: se.Func, Err: se.Err}
+	}
+	return &TaskError{Key: t.key(), Func: t.spec.Func.String(), Err: err}
 }
 
 // finish records a task's outcome; e.mu is held.
@@ -566,7 +581,7 @@ func (e *Engine) forget(t *task) {
 // Wait implements Session.
 func (e *Engine) Wait(ctx context.Context, keys []graph.Key, n int) ([]int, error) {
 	n = min(n, len(keys))
-	if ctx != e.ctx {
+	if ctx != e.ctx && ctx.Err() == nil {
 		stop := context.AfterFunc(ctx, func() {
 			e.mu.Lock()
 			e.changed.Broadcast()

@@ -164,10 +164,11 @@ func (e *PanicError) Unwrap() error {
 }
 
 // panicSite finds the file:line of the frame that panicked in a debug.Stack dump: the
-// first frame after the panic call that is not in the runtime.
+// first frame that is not in the runtime after the innermost panic call (a re-panic
+// from a deferred function sits above the original).
 func panicSite(stack []byte) string {
 	lines := strings.Split(string(stack), "\n")
-	for i := range lines {
+	for i := len(lines) - 1; i >= 0; i-- {
 		if !strings.HasPrefix(lines[i], "panic(") {
 			continue
 		}
