@@ -195,8 +195,8 @@ type rawCollection struct {
 	keys []graph.Key
 }
 
-func (r rawCollection) Graph() (*graph.Graph, error)       { return r.g, nil }
-func (r rawCollection) Keys() []graph.Key                  { return r.keys }
+func (r rawCollection) Graph() (*graph.Graph, error)      { return r.g, nil }
+func (r rawCollection) Keys() []graph.Key                 { return r.keys }
 func (r rawCollection) Finalize(res []any) ([]any, error) { return res, nil }
 
 func TestCycleAndMissingDependency(t *testing.T) {

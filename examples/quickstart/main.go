@@ -1,0 +1,134 @@
+// Command quickstart is gask's first program: the seed examples of every collection,
+// computed on the default scheduler. Run it with
+//
+//	go run ./examples/quickstart
+//
+// and again with GASK_SCHEDULER=sync to see the same results from one goroutine.
+// Pass -dot FILE to write the graph of the delayed example (FILE.svg needs Graphviz).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+
+	"github.com/gask-dev/gask"
+)
+
+func inc(x int) int         { return x + 1 }
+func add(a, b int) int      { return a + b }
+func multiply(a, b int) int { return a * b }
+func square(x int) int      { return x * x }
+func pow(x, y int) int      { return int(math.Pow(float64(x), float64(y))) }
+
+func init() {
+	// Registered functions can also run on worker processes (the same binary).
+	gask.Register("quickstart.inc", inc)
+	gask.Register("quickstart.add", add)
+	gask.Register("quickstart.multiply", multiply)
+	gask.Register("quickstart.square", square)
+	gask.Register("quickstart.pow", pow)
+}
+
+func main() {
+	dot := flag.String("dot", "", "write the delayed example's task graph to this file (.dot, .svg, .png)")
+	progress := flag.Bool("progress", false, "show a progress bar on a terminal")
+	flag.Parse()
+	if err := run(context.Background(), os.Stdout, *dot, *progress); err != nil {
+		slog.Error("quickstart failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, w io.Writer, dot string, progress bool) error {
+	s, err := gask.DefaultScheduler()
+	if err != nil {
+		return err
+	}
+	var opts []gask.Option
+	if progress {
+		opts = append(opts, gask.WithProgress())
+	}
+	fmt.Fprintf(w, "scheduler: %s (set GASK_SCHEDULER=sync|threads|threads:N to change it)\n\n", s)
+
+	// Delayed: lazy calls of ordinary functions, computed when asked.
+	fmt.Fprintln(w, "== delayed")
+	mul := gask.Delay2(multiply)
+	x := mul(gask.Value(2), gask.Value(3))
+	y := mul(gask.Value(3), gask.Value(4))
+	z := mul(x, y)
+	v, err := z.Compute(ctx, opts...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "multiply(multiply(2, 3), multiply(3, 4)) = %d\n", v)
+
+	a := gask.Delay1(inc)(gask.Value(1))
+	b := gask.Delay1(inc)(gask.Value(2))
+	c := gask.Delay2(add)(a, b)
+	v, err = c.Compute(ctx, opts...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "add(inc(1), inc(2)) = %d\n", v)
+
+	// Several results at once share the work they have in common.
+	var va, vb int
+	if err := gask.ComputeAll(ctx, []gask.Target{gask.Into(&va, a), gask.Into(&vb, c)}, opts...); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "inc(1) and add(inc(1), inc(2)) together = %d, %d\n", va, vb)
+	if dot != "" {
+		if err := gask.Visualize(ctx, dot, z); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "task graph of the first example written to %s\n", dot)
+	}
+
+	// Futures: work submitted to a client runs in the background.
+	fmt.Fprintln(w, "\n== futures")
+	client, err := gask.NewClient(ctx, opts...)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	pairs := [][2]int{{1, 2}, {3, 4}, {5, 6}, {9, 10}, {11, 12}}
+	var xs, ys []int
+	for _, p := range pairs {
+		xs, ys = append(xs, p[0]), append(ys, p[1])
+	}
+	powers, err := gask.Map2(client, pow, xs, ys)
+	if err != nil {
+		return err
+	}
+	got, err := gask.Gather(ctx, powers)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "map(pow, %v) = %v\n", pairs, got)
+
+	squares, err := gask.Map(client, square, []int{1, 2, 3, 4, 5})
+	if err != nil {
+		return err
+	}
+	sq, err := gask.Gather(ctx, squares)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "map(square, 1..5) = %v\n", sq)
+
+	total, err := gask.Submit(client, gask.Delay2(add)(squares[3], squares[4]))
+	if err != nil {
+		return err
+	}
+	t, err := total.Result(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "submit(add, square(4), square(5)) = %d\n", t)
+	return nil
+}
