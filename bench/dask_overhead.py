@@ -6,7 +6,7 @@ tasks ('inc', i) = inc(i), then a tree sum with fan-in 100 whose level d has
 keys ('sum-d', j), until a single key remains. Times graph building and
 running on Dask's sync and threads schedulers and prints one line per run:
 
-    dask <scheduler> N=<n> ns/task=<f> tasks=<n> build_s=<f> run_s=<f> sum_ok=true
+    dask <sched> N=<n> ns/task=<f> tasks=<n> build_s=<f> run_s=<f> sum_ok=true
 
 Run with /usr/bin/python3 (Debian's python3-dask); see compare_overhead.sh.
 """

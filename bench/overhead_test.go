@@ -3,19 +3,15 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
-	"runtime"
 	"testing"
 	"time"
 
+	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/graph"
 	"github.com/gask-dev/gask/sched"
 	schedsync "github.com/gask-dev/gask/sched/sync"
 	"github.com/gask-dev/gask/sched/threads"
 )
-
-// full reports whether GASK_BENCH_FULL selects the full benchmark sizes.
-func full() bool { return os.Getenv("GASK_BENCH_FULL") != "" }
 
 func init() {
 	graph.Register("bench.inc", func(_ context.Context, a []any) (any, error) { return a[0].(int) + 1, nil })
@@ -50,6 +46,8 @@ func incTreeSum(n int) (*graph.Graph, graph.Key) {
 	return g, level[0]
 }
 
+// BenchmarkSchedulerOverhead measures the engine itself: a session gets the graph
+// directly. ns/task is the run alone; build-ns/task is making the graph.
 func BenchmarkSchedulerOverhead(b *testing.B) {
 	sizes := []int{10_000}
 	if full() {
@@ -60,6 +58,7 @@ func BenchmarkSchedulerOverhead(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/N=%d", s, n), func(b *testing.B) {
 				var build, run time.Duration
 				var tasks int
+				peak := startPeak()
 				for b.Loop() {
 					t0 := time.Now()
 					g, out := incTreeSum(n)
@@ -86,9 +85,45 @@ func BenchmarkSchedulerOverhead(b *testing.B) {
 				b.ReportMetric(float64(run.Nanoseconds())/float64(tasks), "ns/task")
 				b.ReportMetric(float64(tasks)/run.Seconds(), "tasks/s")
 				b.ReportMetric(float64(build.Nanoseconds())/float64(tasks), "build-ns/task")
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				b.ReportMetric(float64(ms.HeapSys)/(1<<20), "heap-MiB")
+				b.ReportMetric(peak.Stop(), "peak-heap-MiB")
+			})
+		}
+	}
+}
+
+// treeCollection exposes the hand-built graph to gask.Compute.
+type treeCollection struct {
+	g   *graph.Graph
+	out graph.Key
+}
+
+func (c treeCollection) Graph() (*graph.Graph, error)    { return c.g, nil }
+func (c treeCollection) Keys() []graph.Key               { return []graph.Key{c.out} }
+func (c treeCollection) Finalize(res []any) (int, error) { return res[0].(int), nil }
+
+// BenchmarkComputeOverhead is the same graph through the user's path, gask.Compute,
+// which also validates, culls and fuses it: ns/task here is build + optimize + run.
+func BenchmarkComputeOverhead(b *testing.B) {
+	sizes := []int{10_000}
+	if full() {
+		sizes = []int{10_000, 100_000, 1_000_000}
+	}
+	for _, s := range []sched.Scheduler{schedsync.New(), threads.New()} {
+		for _, n := range sizes {
+			b.Run(fmt.Sprintf("%s/N=%d", s, n), func(b *testing.B) {
+				var tasks int
+				peak := startPeak()
+				for b.Loop() {
+					g, out := incTreeSum(n)
+					v, err := gask.Compute[int](context.Background(), treeCollection{g, out}, gask.WithScheduler(s))
+					if err != nil || v != n*(n+1)/2 {
+						b.Fatalf("sum %v, %v", v, err)
+					}
+					tasks += g.Len()
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(tasks), "ns/task")
+				b.ReportMetric(float64(tasks)/b.Elapsed().Seconds(), "tasks/s")
+				b.ReportMetric(peak.Stop(), "peak-heap-MiB")
 			})
 		}
 	}

@@ -103,6 +103,7 @@ func (e *StepError) Unwrap() error { return e.Err }
 // every step is.
 func (g *Graph) Fuse(keep []Key) *Graph {
 	n := len(g.tasks)
+	deps := g.deps()
 	dependents := g.Dependents()
 	kept := make(map[int]bool, len(keep))
 	for _, k := range keep {
@@ -146,8 +147,7 @@ func (g *Graph) Fuse(keep []Key) *Graph {
 			if !hasPrev[j] {
 				break
 			}
-			prev := g.index[g.tasks[j].Deps[0]]
-			j = prev
+			j = deps[j][0]
 		}
 		for a, b := 0, len(chain)-1; a < b; a, b = a+1, b-1 {
 			chain[a], chain[b] = chain[b], chain[a]

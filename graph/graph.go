@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Task is one unit of work: a function, its arguments and the keys of the tasks whose
@@ -53,6 +54,9 @@ func (t *Task) Arguments(inputs []any) ([]any, error) {
 type Graph struct {
 	tasks []Task
 	index map[Key]int
+
+	mu       sync.Mutex
+	resolved [][]int // dependency positions, -1 outside the graph; nil until needed
 }
 
 // New returns an empty graph with room for n tasks.
@@ -73,7 +77,47 @@ func (g *Graph) Add(t Task) error {
 	}
 	g.index[t.Key] = len(g.tasks)
 	g.tasks = append(g.tasks, t)
+	g.invalidate()
 	return nil
+}
+
+func (g *Graph) invalidate() {
+	g.mu.Lock()
+	g.resolved = nil
+	g.mu.Unlock()
+}
+
+// deps returns every task's dependency positions (-1 for a key outside the graph),
+// resolving the keys once per graph: validation, culling, fusion and ordering share it.
+// The result must not be modified.
+func (g *Graph) deps() [][]int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.resolved != nil || len(g.tasks) == 0 {
+		return g.resolved
+	}
+	total := 0
+	for i := range g.tasks {
+		total += len(g.tasks[i].Deps)
+	}
+	flat := make([]int, total)
+	deps := make([][]int, len(g.tasks))
+	off := 0
+	for i := range g.tasks {
+		t := &g.tasks[i]
+		d := flat[off : off+len(t.Deps) : off+len(t.Deps)]
+		off += len(t.Deps)
+		for j, k := range t.Deps {
+			idx, ok := g.index[k]
+			if !ok {
+				idx = -1
+			}
+			d[j] = idx
+		}
+		deps[i] = d
+	}
+	g.resolved = deps
+	return deps
 }
 
 // Merge adds every task of other whose key is not already present. Collections built on
@@ -86,6 +130,7 @@ func (g *Graph) Merge(other *Graph) {
 			g.tasks = append(g.tasks, other.tasks[i])
 		}
 	}
+	g.invalidate()
 }
 
 // Len is the number of tasks.
@@ -222,32 +267,15 @@ func (g *Graph) checkAcyclic(deps [][]int) error {
 	return nil
 }
 
-// depIndices resolves every dependency to a task index; -1 marks a dependency that
-// known accepts.
+// depIndices checks that every dependency outside the graph is one known accepts.
 func (g *Graph) depIndices(known func(Key) bool) ([][]int, error) {
-	total := 0
-	for i := range g.tasks {
-		total += len(g.tasks[i].Deps)
-	}
-	flat := make([]int, total)
-	deps := make([][]int, len(g.tasks))
-	off := 0
-	for i := range g.tasks {
-		t := &g.tasks[i]
-		d := flat[off : off+len(t.Deps) : off+len(t.Deps)]
-		off += len(t.Deps)
-		for j, k := range t.Deps {
-			idx, ok := g.index[k]
-			if !ok {
-				if known != nil && known(k) {
-					idx = -1
-				} else {
-					return nil, &MissingDependencyError{Task: t.Key, Dep: k}
-				}
+	deps := g.deps()
+	for i, d := range deps {
+		for j, p := range d {
+			if p < 0 && (known == nil || !known(g.tasks[i].Deps[j])) {
+				return nil, &MissingDependencyError{Task: g.tasks[i].Key, Dep: g.tasks[i].Deps[j]}
 			}
-			d[j] = idx
 		}
-		deps[i] = d
 	}
 	return deps, nil
 }
@@ -268,13 +296,13 @@ func (g *Graph) Cull(outputs []Key) (*Graph, error) {
 		}
 	}
 	n := len(stack)
+	deps := g.deps()
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, d := range g.tasks[i].Deps {
-			j, ok := g.index[d]
-			if !ok {
-				return nil, &MissingDependencyError{Task: g.tasks[i].Key, Dep: d}
+		for k, j := range deps[i] {
+			if j < 0 {
+				return nil, &MissingDependencyError{Task: g.tasks[i].Key, Dep: g.tasks[i].Deps[k]}
 			}
 			if !keep[j] {
 				keep[j] = true
@@ -299,17 +327,16 @@ func (g *Graph) Cull(outputs []Key) (*Graph, error) {
 // Dependents returns, for every task index, the indices of the tasks that depend on it.
 // Dependencies outside the graph are ignored.
 func (g *Graph) Dependents() [][]int {
+	deps := g.deps()
 	counts := make([]int, len(g.tasks))
-	for i := range g.tasks {
-		for _, d := range g.tasks[i].Deps {
-			if j, ok := g.index[d]; ok {
+	total := 0
+	for _, d := range deps {
+		for _, j := range d {
+			if j >= 0 {
 				counts[j]++
+				total++
 			}
 		}
-	}
-	total := 0
-	for _, c := range counts {
-		total += c
 	}
 	flat := make([]int, total)
 	out := make([][]int, len(g.tasks))
@@ -318,9 +345,9 @@ func (g *Graph) Dependents() [][]int {
 		out[i] = flat[off : off : off+c]
 		off += c
 	}
-	for i := range g.tasks {
-		for _, d := range g.tasks[i].Deps {
-			if j, ok := g.index[d]; ok {
+	for i, d := range deps {
+		for _, j := range d {
+			if j >= 0 {
 				out[j] = append(out[j], i)
 			}
 		}

@@ -9,17 +9,7 @@ package graph
 // fewest others are held). outputs nil means every task without dependents, in graph
 // order. Dependencies outside the graph are ignored.
 func (g *Graph) Order(outputs []Key) []int {
-	deps := make([][]int, len(g.tasks))
-	for i := range g.tasks {
-		d := make([]int, 0, len(g.tasks[i].Deps))
-		for _, k := range g.tasks[i].Deps {
-			if j, ok := g.index[k]; ok {
-				d = append(d, j)
-			}
-		}
-		deps[i] = d
-	}
-	return g.order(deps, outputs)
+	return g.order(g.deps(), outputs)
 }
 
 // order is Order on resolved dependencies (-1 entries are ignored).
