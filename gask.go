@@ -194,12 +194,52 @@ func Persist[C Persistable[C]](ctx context.Context, c C, opts ...Option) (C, err
 		var zero C
 		return zero, err
 	}
-	keys := c.Keys()
+	persistTarget[C]{c, &c}.persisted(res[0])
+	return c, nil
+}
+
+// PersistTarget pairs a collection with where its persisted version goes; make one
+// with PersistInto.
+type PersistTarget interface {
+	Collection
+	persisted(results []any)
+}
+
+type persistTarget[C Persistable[C]] struct {
+	c   C
+	dst *C
+}
+
+func (t persistTarget[C]) Graph() (*graph.Graph, error) { return t.c.Graph() }
+func (t persistTarget[C]) Keys() []graph.Key            { return t.c.Keys() }
+
+func (t persistTarget[C]) persisted(results []any) {
+	keys := t.c.Keys()
 	tasks := make([]graph.Task, len(keys))
 	for i, k := range keys {
-		tasks[i] = graph.Literal(k, res[0][i])
+		tasks[i] = graph.Literal(k, results[i])
 	}
-	return c.Persisted(tasks), nil
+	*t.dst = t.c.Persisted(tasks)
+}
+
+// PersistInto makes a PersistTarget that stores the persisted version of *c back in *c.
+func PersistInto[C Persistable[C]](c *C) PersistTarget { return persistTarget[C]{*c, c} }
+
+// PersistAll persists several collections at once, sharing the work they have in
+// common; each is replaced by its persisted version. On error none is replaced.
+func PersistAll(ctx context.Context, targets []PersistTarget, opts ...Option) error {
+	cs := make([]Collection, len(targets))
+	for i, t := range targets {
+		cs[i] = t
+	}
+	res, err := computeKeys(ctx, cs, opts)
+	if err != nil {
+		return err
+	}
+	for i, t := range targets {
+		t.persisted(res[i])
+	}
+	return nil
 }
 
 // merged builds one graph for several collections and lists each one's keys.

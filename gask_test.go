@@ -126,6 +126,7 @@ func TestPersistDoesNotRecompute(t *testing.T) {
 
 func TestTaskErrorNamesKey(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		defer goleak.VerifyNone(t)
 		bad := gask.Delay2E(func(a, b int) (int, error) { return 0, fmt.Errorf("no good: %d/%d", a, b) })(gask.Value(1), gask.Value(0))
 		top := gask.Delay1(inc)(bad)
 		_, err := top.Compute(context.Background(), opt)
@@ -142,6 +143,7 @@ func TestTaskErrorNamesKey(t *testing.T) {
 
 func TestPanicNamesKeyAndSite(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		defer goleak.VerifyNone(t)
 		var m map[string]int
 		boom := gask.Delay1(func(k string) int { m[k] = 1; return 0 })(gask.Value("x"))
 		_, err := boom.Compute(context.Background(), opt)
@@ -158,6 +160,7 @@ func TestPanicNamesKeyAndSite(t *testing.T) {
 
 func TestCancelledContext(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		defer goleak.VerifyNone(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		started := make(chan struct{})
 		var once atomic.Bool
@@ -200,6 +203,7 @@ func (r rawCollection) Keys() []graph.Key                 { return r.keys }
 func (r rawCollection) Finalize(res []any) ([]any, error) { return res, nil }
 
 func TestCycleAndMissingDependency(t *testing.T) {
+	defer goleak.VerifyNone(t)
 	id := graph.Closure("id", func(_ context.Context, a []any) (any, error) { return a[0], nil })
 	cyc := graph.New(0)
 	_ = cyc.Add(graph.Task{Key: "a", Func: id, Deps: []graph.Key{"c"}})
@@ -637,6 +641,7 @@ func TestProgressSilentWhenNotATerminal(t *testing.T) {
 
 func TestFusedStepPanicNamesStep(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		defer goleak.VerifyNone(t)
 		first := gask.Delay1(func(x int) int {
 			var xs []int
 			return xs[x]
@@ -652,4 +657,27 @@ func TestFusedStepPanicNamesStep(t *testing.T) {
 			t.Fatalf("error %q lacks the panic or its site", err)
 		}
 	})
+}
+
+func TestPersistAllShares(t *testing.T) {
+	ctx := context.Background()
+	var runs atomic.Int64
+	base := gask.Delay1(func(x int) int { runs.Add(1); return x })(gask.Value(2))
+	a := gask.Delay2(multiply)(base, gask.Value(10))
+	b := gask.Delay2(multiply)(base, gask.Value(100))
+	ka, kb := a.Key(), b.Key()
+	if err := gask.PersistAll(ctx, []gask.PersistTarget{gask.PersistInto(&a), gask.PersistInto(&b)}); err != nil {
+		t.Fatal(err)
+	}
+	if a.Key() != ka || b.Key() != kb || runs.Load() != 1 {
+		t.Fatalf("keys %s %s, %d runs", a.Key(), b.Key(), runs.Load())
+	}
+	g, _ := a.Graph()
+	if g.Len() != 1 {
+		t.Fatalf("persisted graph has %d tasks, want 1", g.Len())
+	}
+	var va, vb int
+	if err := gask.ComputeAll(ctx, []gask.Target{gask.Into(&va, a), gask.Into(&vb, b)}); err != nil || va != 20 || vb != 200 || runs.Load() != 1 {
+		t.Fatalf("%d %d %v, %d runs", va, vb, err, runs.Load())
+	}
 }

@@ -85,7 +85,7 @@ type Engine struct {
 	cfg    EngineConfig
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	stop   func() bool
+	stop   func()
 
 	mu      sync.Mutex
 	work    sync.Cond           // runners wait here for ready tasks
@@ -104,13 +104,26 @@ type Engine struct {
 	runners sync.WaitGroup
 }
 
+// afterFunc is context.AfterFunc whose stop also waits for f to return when it has
+// started, so no goroutine of the engine outlives the call that registered it. Call stop
+// without holding a lock f takes.
+func afterFunc(ctx context.Context, f func()) (stop func()) {
+	done := make(chan struct{})
+	s := context.AfterFunc(ctx, func() { defer close(done); f() })
+	return func() {
+		if !s() {
+			<-done
+		}
+	}
+}
+
 // NewEngine starts an engine and its runners. ctx bounds everything it runs.
 func NewEngine(ctx context.Context, cfg EngineConfig) *Engine {
 	e := &Engine{cfg: cfg, tasks: make(map[graph.Key]*task)}
 	e.work.L = &e.mu
 	e.changed.L = &e.mu
 	e.ctx, e.cancel = context.WithCancelCause(ctx)
-	e.stop = context.AfterFunc(e.ctx, func() {
+	e.stop = afterFunc(e.ctx, func() {
 		e.mu.Lock()
 		e.work.Broadcast()
 		e.changed.Broadcast()
@@ -582,7 +595,7 @@ func (e *Engine) forget(t *task) {
 func (e *Engine) Wait(ctx context.Context, keys []graph.Key, n int) ([]int, error) {
 	n = min(n, len(keys))
 	if ctx != e.ctx && ctx.Err() == nil {
-		stop := context.AfterFunc(ctx, func() {
+		stop := afterFunc(ctx, func() {
 			e.mu.Lock()
 			e.changed.Broadcast()
 			e.mu.Unlock()

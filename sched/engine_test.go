@@ -170,6 +170,7 @@ func TestSyncDeterministicOrder(t *testing.T) {
 
 func TestTaskErrorFailsFast(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, s sched.Scheduler) {
+		defer goleak.VerifyNone(t)
 		boom := errors.New("boom")
 		var ran atomic.Int64
 		g := graph.New(0)
@@ -200,6 +201,7 @@ func TestTaskErrorFailsFast(t *testing.T) {
 
 func TestPanicBecomesError(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, s sched.Scheduler) {
+		defer goleak.VerifyNone(t)
 		g := graph.New(0)
 		_ = g.Add(graph.Task{Key: graph.K("idx", 7), Func: fn("index", func([]any) (any, error) {
 			var xs []int
@@ -239,6 +241,7 @@ func TestSyncRepanic(t *testing.T) {
 
 func TestCancelStopsPromptly(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, s sched.Scheduler) {
+		defer goleak.VerifyNone(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		started := make(chan struct{}, 100)
 		block := graph.Closure("block", func(ctx context.Context, _ []any) (any, error) {
@@ -410,6 +413,7 @@ func TestThreadsConcurrencyBound(t *testing.T) {
 
 func TestSubmitErrors(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, s sched.Scheduler) {
+		defer goleak.VerifyNone(t)
 		sess, _ := s.Open(context.Background(), sched.Config{})
 		defer sess.Close()
 		g := graph.New(0)
@@ -457,6 +461,48 @@ func TestCallbacks(t *testing.T) {
 		n := int64(g.Len())
 		if submitted.Load() != n || started.Load() != n || finished.Load() != n || bytes.Load() != 8*n {
 			t.Fatalf("submitted %d started %d finished %d bytes %d for %d tasks", submitted.Load(), started.Load(), finished.Load(), bytes.Load(), n)
+		}
+	})
+}
+
+// TestLargeSubmissionShared covers sessions whose tasks are indexed through their
+// submission's graph: a later submission depends on an inner key of a large one.
+func TestLargeSubmissionShared(t *testing.T) {
+	eachScheduler(t, func(t *testing.T, s sched.Scheduler) {
+		ctx := context.Background()
+		sess, _ := s.Open(ctx, sched.Config{})
+		defer sess.Close()
+		g, out := treeSum(5000, 10)
+		inner := graph.K("sum-1", 3) // the sum of inc 300..399
+		if err := sess.Submit(g, []graph.Key{out, inner}); err != nil {
+			t.Fatal(err)
+		}
+		g2 := graph.New(1)
+		_ = g2.Add(graph.Task{Key: "twice", Func: fn("twice", func(a []any) (any, error) { return 2 * a[0].(int), nil }), Deps: []graph.Key{inner}})
+		if err := sess.Submit(g2, []graph.Key{"twice"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sess.Wait(ctx, []graph.Key{out, "twice"}, 2); err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for i := 300; i < 400; i++ {
+			want += i + 1
+		}
+		if v, err := sess.Result("twice"); err != nil || v != 2*want {
+			t.Fatalf("twice: %v, %v (want %d)", v, err, 2*want)
+		}
+		if v, _ := sess.Result(out); v != 5000*5001/2 {
+			t.Fatalf("total %v", v)
+		}
+		sess.Release(out, inner, "twice")
+		if st := sess.Stats(); st.Held != 0 || st.Bytes != 0 {
+			t.Fatalf("held after release: %+v", st)
+		}
+		for _, k := range []graph.Key{out, inner, graph.K("inc", 7)} {
+			if _, err := sess.Result(k); err == nil {
+				t.Fatalf("%s still in the session", k)
+			}
 		}
 	})
 }
