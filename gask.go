@@ -146,7 +146,8 @@ func Compute[T any](ctx context.Context, c Computable[T], opts ...Option) (T, er
 // Target pairs a collection with where its computed value goes; make one with Into.
 type Target interface {
 	Collection
-	store(results []any) error
+	// finalize builds the value and returns how to store it.
+	finalize(results []any) (store func(), err error)
 }
 
 type target[T any] struct {
@@ -154,13 +155,12 @@ type target[T any] struct {
 	dst *T
 }
 
-func (t target[T]) store(results []any) error {
+func (t target[T]) finalize(results []any) (func(), error) {
 	v, err := t.Finalize(results)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	*t.dst = v
-	return nil
+	return func() { *t.dst = v }, nil
 }
 
 // Into makes a Target that stores c's computed value in *dst.
@@ -170,18 +170,18 @@ func Into[T any](dst *T, c Computable[T]) Target { return target[T]{c, dst} }
 // graphs are merged, so work they share (the same keys) runs once. Each value is
 // stored where its Target says; on error nothing is stored.
 func ComputeAll(ctx context.Context, targets []Target, opts ...Option) error {
-	cs := make([]Collection, len(targets))
-	for i, t := range targets {
-		cs[i] = t
-	}
-	res, err := computeKeys(ctx, cs, opts)
+	res, err := computeEach(ctx, targets, opts)
 	if err != nil {
 		return err
 	}
+	stores := make([]func(), len(targets))
 	for i, t := range targets {
-		if err := t.store(res[i]); err != nil {
+		if stores[i], err = t.finalize(res[i]); err != nil {
 			return fmt.Errorf("gask: %w", err)
 		}
+	}
+	for _, store := range stores {
+		store()
 	}
 	return nil
 }
@@ -228,11 +228,7 @@ func PersistInto[C Persistable[C]](c *C) PersistTarget { return persistTarget[C]
 // PersistAll persists several collections at once, sharing the work they have in
 // common; each is replaced by its persisted version. On error none is replaced.
 func PersistAll(ctx context.Context, targets []PersistTarget, opts ...Option) error {
-	cs := make([]Collection, len(targets))
-	for i, t := range targets {
-		cs[i] = t
-	}
-	res, err := computeKeys(ctx, cs, opts)
+	res, err := computeEach(ctx, targets, opts)
 	if err != nil {
 		return err
 	}
@@ -240,6 +236,15 @@ func PersistAll(ctx context.Context, targets []PersistTarget, opts ...Option) er
 		t.persisted(res[i])
 	}
 	return nil
+}
+
+// computeEach is computeKeys over a slice of any collection type.
+func computeEach[C Collection](ctx context.Context, cs []C, opts []Option) ([][]any, error) {
+	all := make([]Collection, len(cs))
+	for i, c := range cs {
+		all[i] = c
+	}
+	return computeKeys(ctx, all, opts)
 }
 
 // merged builds one graph for several collections and lists each one's keys.

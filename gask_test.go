@@ -681,3 +681,21 @@ func TestPersistAllShares(t *testing.T) {
 		t.Fatalf("%d %d %v, %d runs", va, vb, err, runs.Load())
 	}
 }
+
+// failingFinalize computes fine but cannot build its value.
+type failingFinalize struct{ gask.Delayed[int] }
+
+func (failingFinalize) Finalize([]any) (int, error) { return 0, errors.New("cannot finalize") }
+
+func TestComputeAllStoresNothingOnError(t *testing.T) {
+	good := gask.Delay1(inc)(gask.Value(1))
+	bad := failingFinalize{gask.Delay1(inc)(gask.Value(2))}
+	a, b := -1, -1
+	err := gask.ComputeAll(context.Background(), []gask.Target{gask.Into(&a, good), gask.Into(&b, gask.Computable[int](bad))})
+	if err == nil || !strings.Contains(err.Error(), "cannot finalize") {
+		t.Fatalf("got %v", err)
+	}
+	if a != -1 || b != -1 {
+		t.Fatalf("stored %d, %d despite the error", a, b)
+	}
+}

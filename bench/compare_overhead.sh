@@ -53,7 +53,9 @@ if [ "$full" = 1 ]; then
 else
 	goenv=(env -u GASK_BENCH_FULL)
 fi
-if ! "${goenv[@]}" go test -run '^$' -bench 'SchedulerOverhead' -benchtime 3x ./bench/ \
+# Only the requested sizes run (GASK_BENCH_FULL enables all of them in Go).
+pattern="^BenchmarkSchedulerOverhead\$/^(sync|threads)\$/^N=($(IFS='|'; echo "${sizes[*]}"))\$"
+if ! "${goenv[@]}" go test -run '^$' -bench "$pattern" -benchtime 3x ./bench/ \
 	>"$tmp/go.txt" 2>&1; then
 	cat "$tmp/go.txt" >&2
 	die "Go benchmark failed"

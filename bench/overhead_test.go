@@ -46,15 +46,20 @@ func incTreeSum(n int) (*graph.Graph, graph.Key) {
 	return g, level[0]
 }
 
+// overheadSizes are the task counts of the overhead benchmarks: 1e4 by default, and
+// 1e4, 1e5 and 1e6 with GASK_BENCH_FULL.
+func overheadSizes() []int {
+	if full() {
+		return []int{10_000, 100_000, 1_000_000}
+	}
+	return []int{10_000}
+}
+
 // BenchmarkSchedulerOverhead measures the engine itself: a session gets the graph
 // directly. ns/task is the run alone; build-ns/task is making the graph.
 func BenchmarkSchedulerOverhead(b *testing.B) {
-	sizes := []int{10_000}
-	if full() {
-		sizes = []int{10_000, 100_000, 1_000_000}
-	}
 	for _, s := range []sched.Scheduler{schedsync.New(), threads.New()} {
-		for _, n := range sizes {
+		for _, n := range overheadSizes() {
 			b.Run(fmt.Sprintf("%s/N=%d", s, n), func(b *testing.B) {
 				var build, run time.Duration
 				var tasks int
@@ -104,12 +109,8 @@ func (c treeCollection) Finalize(res []any) (int, error) { return res[0].(int), 
 // BenchmarkComputeOverhead is the same graph through the user's path, gask.Compute,
 // which also validates, culls and fuses it: ns/task here is build + optimize + run.
 func BenchmarkComputeOverhead(b *testing.B) {
-	sizes := []int{10_000}
-	if full() {
-		sizes = []int{10_000, 100_000, 1_000_000}
-	}
 	for _, s := range []sched.Scheduler{schedsync.New(), threads.New()} {
-		for _, n := range sizes {
+		for _, n := range overheadSizes() {
 			b.Run(fmt.Sprintf("%s/N=%d", s, n), func(b *testing.B) {
 				var tasks int
 				peak := startPeak()

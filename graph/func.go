@@ -13,8 +13,13 @@ type KernelFunc func(ctx context.Context, args []any) (any, error)
 
 // Func is what a task runs: a registered function, which any scheduler can run (it is
 // found by name in a worker process), or a closure, which only in-process schedulers
-// can run.
+// can run. A Func is a small handle: the many tasks that run one function share its
+// definition.
 type Func struct {
+	def *funcDef
+}
+
+type funcDef struct {
 	name  string // registered name; empty for a closure
 	label string // what errors and graphs print
 	fn    KernelFunc
@@ -24,13 +29,13 @@ type Func struct {
 // gives a Func whose call fails with an error naming it.
 func Registered(name string) Func {
 	fn, _ := Lookup(name)
-	return Func{name: name, label: name, fn: fn}
+	return Func{&funcDef{name: name, label: name, fn: fn}}
 }
 
 // RegisteredAs returns a Func that ships as the registered name but runs fn in process.
 // It lets a typed wrapper avoid reflection locally while staying shippable.
 func RegisteredAs(name string, fn KernelFunc) Func {
-	return Func{name: name, label: name, fn: fn}
+	return Func{&funcDef{name: name, label: name, fn: fn}}
 }
 
 // Closure returns a Func that runs fn in process only; label names it in errors
@@ -39,37 +44,53 @@ func Closure(label string, fn KernelFunc) Func {
 	if label == "" {
 		label = "closure"
 	}
-	return Func{label: label, fn: fn}
+	return Func{&funcDef{label: label, fn: fn}}
 }
 
 // WithLabel returns f printed as label in errors and graphs.
 func (f Func) WithLabel(label string) Func {
-	f.label = label
-	return f
+	d := funcDef{}
+	if f.def != nil {
+		d = *f.def
+	}
+	d.label = label
+	return Func{&d}
 }
 
 // Name is the registered name, or "" for a closure.
-func (f Func) Name() string { return f.name }
+func (f Func) Name() string {
+	if f.def == nil {
+		return ""
+	}
+	return f.def.name
+}
 
 // String is the label printed in errors and graphs.
-func (f Func) String() string { return f.label }
+func (f Func) String() string {
+	if f.def == nil {
+		return "<no function>"
+	}
+	return f.def.label
+}
 
 // Shippable reports whether the function can run in another process: it has a
 // registered name.
-func (f Func) Shippable() bool { return f.name != "" }
+func (f Func) Shippable() bool { return f.Name() != "" }
 
 // Call runs the function.
 func (f Func) Call(ctx context.Context, args []any) (any, error) {
-	if f.fn == nil {
-		if f.name != "" {
-			if fn, ok := Lookup(f.name); ok {
-				return fn(ctx, args)
-			}
-			return nil, fmt.Errorf("graph: function %q is not registered in this process", f.name)
-		}
+	switch {
+	case f.def == nil:
 		return nil, fmt.Errorf("graph: task has no function")
+	case f.def.fn != nil:
+		return f.def.fn(ctx, args)
+	case f.def.name != "":
+		if fn, ok := Lookup(f.def.name); ok {
+			return fn(ctx, args)
+		}
+		return nil, fmt.Errorf("graph: function %q is not registered in this process", f.def.name)
 	}
-	return f.fn(ctx, args)
+	return nil, fmt.Errorf("graph: task has no function")
 }
 
 var registry struct {

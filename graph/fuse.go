@@ -104,7 +104,17 @@ func (e *StepError) Unwrap() error { return e.Err }
 func (g *Graph) Fuse(keep []Key) *Graph {
 	n := len(g.tasks)
 	deps := g.deps()
-	dependents := g.Dependents()
+	// For each task, how many tasks depend on it and, when one does, which.
+	ndependents := make([]int32, n)
+	dependent := make([]int32, n)
+	for i, d := range deps {
+		for _, j := range d {
+			if j >= 0 {
+				ndependents[j]++
+				dependent[j] = int32(i)
+			}
+		}
+	}
 	kept := make(map[int]bool, len(keep))
 	for _, k := range keep {
 		if i, ok := g.index[k]; ok {
@@ -117,10 +127,10 @@ func (g *Graph) Fuse(keep []Key) *Graph {
 	fusable := false
 	for i := range g.tasks {
 		next[i] = -1
-		if kept[i] || len(dependents[i]) != 1 {
+		if kept[i] || ndependents[i] != 1 {
 			continue
 		}
-		d := dependents[i][0]
+		d := int(dependent[i])
 		if len(g.tasks[d].Deps) == 1 {
 			next[i] = d
 			hasPrev[d] = true
@@ -177,8 +187,8 @@ func fusedTask(chain []Task) Task {
 			steps[i] = FusedStep{Key: chain[i].Key, Func: chain[i].Func.Name(), Args: chain[i].Args}
 		}
 		// The head's inputs follow the steps; locally the closure gets them directly.
-		f = RegisteredAs(fusedName, func(ctx context.Context, a []any) (any, error) { return run(ctx, a[1:]) })
-		f.label = "fused(" + strings.Join(labels, ", ") + ")"
+		f = RegisteredAs(fusedName, func(ctx context.Context, a []any) (any, error) { return run(ctx, a[1:]) }).
+			WithLabel("fused(" + strings.Join(labels, ", ") + ")")
 		args = make([]any, 1+len(head.Deps))
 		args[0] = steps
 		for i := range head.Deps {

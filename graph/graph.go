@@ -57,6 +57,7 @@ type Graph struct {
 
 	mu       sync.Mutex
 	resolved [][]int // dependency positions, -1 outside the graph; nil until needed
+	acyclic  bool    // checkAcyclic has passed since the last change
 }
 
 // New returns an empty graph with room for n tasks.
@@ -83,7 +84,7 @@ func (g *Graph) Add(t Task) error {
 
 func (g *Graph) invalidate() {
 	g.mu.Lock()
-	g.resolved = nil
+	g.resolved, g.acyclic = nil, false
 	g.mu.Unlock()
 }
 
@@ -213,6 +214,22 @@ func (g *Graph) Analyze(outputs []Key, known func(Key) bool) (*Analysis, error) 
 }
 
 func (g *Graph) checkAcyclic(deps [][]int) error {
+	g.mu.Lock()
+	done := g.acyclic
+	g.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := g.findCycle(deps); err != nil {
+		return err
+	}
+	g.mu.Lock()
+	g.acyclic = true
+	g.mu.Unlock()
+	return nil
+}
+
+func (g *Graph) findCycle(deps [][]int) error {
 	// Iterative three-colour DFS; the gray path is the cycle when a back edge appears.
 	const (
 		white = iota

@@ -15,33 +15,41 @@ func (g *Graph) Order(outputs []Key) []int {
 // order is Order on resolved dependencies (-1 entries are ignored).
 func (g *Graph) order(resolved [][]int, outputs []Key) []int {
 	n := len(g.tasks)
-	// Work on a copy: dependencies are sorted by height below, and callers keep theirs
-	// in Deps order.
-	total := 0
-	for _, d := range resolved {
-		total += len(d)
-	}
-	flat := make([]int, 0, total)
-	deps := make([][]int, n)
+	// Drop dependencies outside the graph and sort each list by descending height —
+	// on a copy, made only for the lists that change (callers keep Deps order).
+	height := g.heights(resolved)
+	deps := resolved
+	copied := false
 	for i, d := range resolved {
-		start := len(flat)
+		outside, unsorted := false, false
+		for a, j := range d {
+			if j < 0 {
+				outside = true
+			} else if a > 0 && d[a-1] >= 0 && height[j] > height[d[a-1]] {
+				unsorted = true
+			}
+		}
+		if !outside && !unsorted {
+			continue
+		}
+		if !copied {
+			deps = append([][]int(nil), resolved...)
+			copied = true
+		}
+		c := make([]int, 0, len(d))
 		for _, j := range d {
 			if j >= 0 {
-				flat = append(flat, j)
+				c = append(c, j)
 			}
 		}
-		deps[i] = flat[start:len(flat):len(flat)]
-	}
-	height := g.heights(deps)
-	for i := range deps {
-		d := deps[i]
-		// Insertion sort, stable, by descending height: dependency lists are short, and
-		// long ones (fan-in trees) tend to be already equal in height.
-		for a := 1; a < len(d); a++ {
-			for b := a; b > 0 && height[d[b]] > height[d[b-1]]; b-- {
-				d[b], d[b-1] = d[b-1], d[b]
+		// Insertion sort, stable: dependency lists are short, and long ones (fan-in
+		// trees) are usually sorted already.
+		for a := 1; a < len(c); a++ {
+			for b := a; b > 0 && height[c[b]] > height[c[b-1]]; b-- {
+				c[b], c[b-1] = c[b-1], c[b]
 			}
 		}
+		deps[i] = c
 	}
 
 	var roots []int
@@ -121,7 +129,7 @@ func (g *Graph) heights(deps [][]int) []int {
 			top := &stack[len(stack)-1]
 			if top.child == len(deps[top.node]) {
 				for _, c := range deps[top.node] {
-					if h[c]+1 > h[top.node] {
+					if c >= 0 && h[c]+1 > h[top.node] {
 						h[top.node] = h[c] + 1
 					}
 				}
@@ -131,7 +139,7 @@ func (g *Graph) heights(deps [][]int) []int {
 			}
 			c := deps[top.node][top.child]
 			top.child++
-			if state[c] == 0 {
+			if c >= 0 && state[c] == 0 {
 				state[c] = 1
 				stack = append(stack, frame{c, 0})
 			}
