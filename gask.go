@@ -27,7 +27,9 @@ type Collection interface {
 // Computable is a collection whose results combine into a value of type T.
 type Computable[T any] interface {
 	Collection
-	// Finalize builds the value from the results of Keys, in order.
+	// Finalize builds the value from the results of Keys, in order. It owns one
+	// reference to each reference-counted result (Arrow records): it keeps it in the
+	// value or releases it.
 	Finalize(results []any) (T, error)
 }
 
@@ -326,11 +328,19 @@ func computeKeys(ctx context.Context, cs []Collection, opts []Option) (_ [][]any
 		}
 		values[k] = v
 	}
+	// The session releases what it holds when it closes. Every result handed out gets
+	// its own reference when it is reference counted (Arrow records), which Finalize
+	// (or the caller) consumes — one per occurrence, so a key shared by two
+	// collections is not released twice.
 	res := make([][]any, len(cs))
 	for i := range cs {
 		res[i] = make([]any, len(keys[i]))
 		for j, k := range keys[i] {
-			res[i][j] = values[k]
+			v := values[k]
+			if r, ok := v.(sched.Retainer); ok {
+				r.Retain()
+			}
+			res[i][j] = v
 		}
 	}
 	return res, nil

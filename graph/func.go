@@ -151,6 +151,11 @@ func init() {
 		if len(args) != 1 {
 			return nil, fmt.Errorf("graph: literal task has %d arguments, want 1", len(args))
 		}
+		// The scheduler owns a reference to every result it holds; the literal keeps
+		// its own, so reference-counted values (Arrow records) are retained.
+		if r, ok := args[0].(interface{ Retain() }); ok {
+			r.Retain()
+		}
 		return args[0], nil
 	})
 }

@@ -556,11 +556,27 @@ func (e *Engine) decref(t *task) {
 	// running: finish drops it.
 }
 
+// Releaser is a result with a reference count, such as an Arrow record batch: the
+// engine owns one reference to every result it holds and releases it when the result
+// is dropped. A task function that returns one of its inputs must Retain it first.
+type Releaser interface {
+	Release()
+}
+
+// Retainer is a Releaser whose reference can be duplicated.
+type Retainer interface {
+	Releaser
+	Retain()
+}
+
 // drop frees a finished task's result and forgets it.
 func (e *Engine) drop(t *task) {
 	if t.state == done {
 		e.stats.Held--
 		e.stats.Bytes -= t.size
+		if r, ok := t.result.(Releaser); ok {
+			r.Release()
+		}
 	}
 	t.result, t.size = nil, 0
 	t.state = forgotten
@@ -726,7 +742,18 @@ func (e *Engine) Close() error {
 		e.changed.Wait()
 		e.waiters--
 	}
-	// Free every result: the session's tasks become garbage together.
+	// Free every result: release reference-counted ones, and let the session's tasks
+	// become garbage together.
+	for _, t := range e.tasks {
+		e.drop(t)
+	}
+	for _, sb := range e.big {
+		for i := range sb.slab {
+			if sb.slab[i].state == done {
+				e.drop(&sb.slab[i])
+			}
+		}
+	}
 	e.stats.Held, e.stats.Bytes = 0, 0
 	e.tasks = map[graph.Key]*task{}
 	e.big = nil

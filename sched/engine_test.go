@@ -506,3 +506,49 @@ func TestLargeSubmissionShared(t *testing.T) {
 		}
 	})
 }
+
+// counted is a reference-counted result, like an Arrow record.
+type counted struct{ refs *atomic.Int64 }
+
+func (c counted) Retain()  { c.refs.Add(1) }
+func (c counted) Release() { c.refs.Add(-1) }
+
+// TestReleasesReferenceCountedResults checks that the engine releases every result it
+// owns — intermediates as their dependents finish, outputs when the session closes,
+// and everything after a failure.
+func TestReleasesReferenceCountedResults(t *testing.T) {
+	eachScheduler(t, func(t *testing.T, s sched.Scheduler) {
+		for _, failing := range []bool{false, true} {
+			var live atomic.Int64
+			mk := fn("mk", func([]any) (any, error) { live.Add(1); return counted{&live}, nil })
+			merge := fn("merge", func(a []any) (any, error) {
+				if failing && len(a) == 3 {
+					return nil, errors.New("merge failed")
+				}
+				live.Add(1)
+				return counted{&live}, nil
+			})
+			g := graph.New(0)
+			var leaves []graph.Key
+			for i := range 30 {
+				k := graph.K("leaf", i)
+				leaves = append(leaves, k)
+				_ = g.Add(graph.Task{Key: k, Func: mk})
+			}
+			var mids []graph.Key
+			for i := 0; i < 30; i += 3 {
+				k := graph.K("mid", i)
+				mids = append(mids, k)
+				_ = g.Add(graph.Task{Key: k, Func: merge, Deps: leaves[i : i+3]})
+			}
+			_ = g.Add(graph.Task{Key: "top", Func: merge, Deps: mids})
+			_, _, err := compute(context.Background(), s, sched.Config{FailFast: true}, g, "top")
+			if (err != nil) != failing {
+				t.Fatalf("failing=%v: %v", failing, err)
+			}
+			if n := live.Load(); n != 0 {
+				t.Fatalf("failing=%v: %d results never released", failing, n)
+			}
+		}
+	})
+}
