@@ -172,29 +172,48 @@ func TestTaskErrorFailsFast(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, s sched.Scheduler) {
 		defer goleak.VerifyNone(t)
 		boom := errors.New("boom")
-		var ran atomic.Int64
+		var started atomic.Int64
+		// The bad leaf is first in the static order; every other leaf blocks until the
+		// session is cancelled, so only leaves already taken by other workers can start.
+		block := graph.Closure("leaf", func(ctx context.Context, _ []any) (any, error) {
+			started.Add(1)
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(10 * time.Second):
+				return 1, nil
+			}
+		})
 		g := graph.New(0)
 		var leaves []graph.Key
 		for i := range 200 {
 			k := graph.K("leaf", i)
 			leaves = append(leaves, k)
-			f := fn("leaf", func([]any) (any, error) { ran.Add(1); return 1, nil })
-			if i == 3 {
+			f := block
+			if i == 0 {
 				f = fn("bad", func([]any) (any, error) { return nil, boom })
 			}
 			_ = g.Add(graph.Task{Key: k, Func: f})
 		}
 		_ = g.Add(graph.Task{Key: "total", Func: sumFn, Deps: leaves})
+		t0 := time.Now()
 		_, _, err := compute(context.Background(), s, sched.Config{FailFast: true}, g, "total")
 		var te *sched.TaskError
-		if !errors.As(err, &te) || te.Key != graph.K("leaf", 3) || !errors.Is(err, boom) {
+		if !errors.As(err, &te) || te.Key != graph.K("leaf", 0) || !errors.Is(err, boom) {
 			t.Fatalf("got %v", err)
 		}
-		if want := "task ('leaf', 3) (bad): boom"; err.Error() != want {
+		if want := "task ('leaf', 0) (bad): boom"; err.Error() != want {
 			t.Fatalf("error %q, want %q", err, want)
 		}
-		if n := ran.Load(); n == 199 {
-			t.Fatalf("all other leaves ran (%d): the error did not cancel the rest", n)
+		workers := 1
+		if ts, ok := s.(*threads.Scheduler); ok {
+			workers = ts.Size()
+		}
+		if n := started.Load(); n > int64(workers-1) {
+			t.Fatalf("%d other leaves started on %d workers: the error did not cancel the rest", n, workers)
+		}
+		if d := time.Since(t0); d > 5*time.Second {
+			t.Fatalf("took %v: blocked leaves were not cancelled", d)
 		}
 	})
 }
