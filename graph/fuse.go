@@ -41,8 +41,10 @@ func init() {
 func runChain(ctx context.Context, chain []Task, inputs []any) (any, error) {
 	var v any
 	step := 0
+	var pending []any // the intermediate the current step borrows, until released
 	defer func() {
 		if r := recover(); r != nil {
+			release(pending, step)
 			if sp, ok := r.(*StepPanic); ok {
 				panic(sp)
 			}
@@ -55,11 +57,18 @@ func runChain(ctx context.Context, chain []Task, inputs []any) (any, error) {
 		if i > 0 {
 			in = []any{v}
 		}
+		pending = in
 		args, err := chain[i].Arguments(in)
 		if err != nil {
+			release(in, i)
 			return nil, err
 		}
 		v, err = chain[i].Func.Call(ctx, args)
+		// The previous step's result was this step's input: as between tasks, the
+		// step borrowed it, so it is released here (Arrow records and other
+		// reference-counted values).
+		release(in, i)
+		pending = nil
 		if err != nil {
 			if i == len(chain)-1 {
 				return nil, err
@@ -67,10 +76,22 @@ func runChain(ctx context.Context, chain []Task, inputs []any) (any, error) {
 			return nil, &StepError{Key: chain[i].Key, Func: chain[i].Func.String(), Err: err}
 		}
 		if err := ctx.Err(); err != nil && i < len(chain)-1 {
+			release([]any{v}, 1)
 			return nil, err
 		}
 	}
 	return v, nil
+}
+
+// release drops the intermediate result of a fused chain (i > 0: the inputs of the
+// first step belong to the scheduler).
+func release(in []any, i int) {
+	if i == 0 || len(in) == 0 {
+		return
+	}
+	if r, ok := in[0].(interface{ Release() }); ok {
+		r.Release()
+	}
 }
 
 // StepError is the error of a task that was fused into another: it names the original

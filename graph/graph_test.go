@@ -315,3 +315,39 @@ func TestWriteDOT(t *testing.T) {
 		}
 	}
 }
+
+type refcounted struct{ live *int }
+
+func (r refcounted) Release() { *r.live-- }
+
+// TestFusedChainReleasesIntermediates checks that a fused chain releases each step's
+// result once the next step has used it, on success and on failure.
+func TestFusedChainReleasesIntermediates(t *testing.T) {
+	for _, failAt := range []string{"", "b", "c"} {
+		live := 0
+		step := func(name string) Func {
+			return Closure(name, func(_ context.Context, a []any) (any, error) {
+				if name == failAt {
+					return nil, errors.New("fail")
+				}
+				live++
+				return refcounted{&live}, nil
+			})
+		}
+		g := build(t,
+			Task{Key: "a", Func: step("a")},
+			Task{Key: "b", Func: step("b"), Deps: []Key{"a"}},
+			Task{Key: "c", Func: step("c"), Deps: []Key{"b"}},
+		)
+		task := g.Fuse([]Key{"c"}).Tasks()[0]
+		v, err := task.Func.Call(context.Background(), task.Args)
+		if failAt == "" {
+			v.(refcounted).Release() // the chain's own result, which the scheduler owns
+		} else if err == nil {
+			t.Fatalf("failAt %s: no error", failAt)
+		}
+		if live != 0 {
+			t.Fatalf("failAt %q: %d intermediates not released", failAt, live)
+		}
+	}
+}

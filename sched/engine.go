@@ -426,8 +426,9 @@ func (e *Engine) done(t *task, v any, err error, info TaskInfo) {
 	cb := e.cfg.Callbacks
 	var size int64
 	if err == nil {
-		size = SizeOf(v)
-	} else {
+		size, err = measure(v)
+	}
+	if err != nil {
 		err = taskError(t, err)
 	}
 	if cb.Finish != nil {
@@ -456,6 +457,20 @@ func (e *Engine) call(t *task, inputs []any) (v any, err error) {
 		return nil, err
 	}
 	return t.spec.Func.Call(e.ctx, args)
+}
+
+// measure sizes a result; a panic while measuring (a faulty Sizer) fails the task
+// instead of the scheduler.
+func measure(v any) (size int64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: fmt.Sprintf("measuring the result's size: %v", r), Stack: debug.Stack()}
+			if rel, ok := v.(Releaser); ok {
+				rel.Release()
+			}
+		}
+	}()
+	return SizeOf(v), nil
 }
 
 // taskError names the task that failed; for a fused task, the step that failed.

@@ -571,3 +571,19 @@ func TestReleasesReferenceCountedResults(t *testing.T) {
 		}
 	})
 }
+
+type badSizer struct{}
+
+func (badSizer) SizeBytes() int64 { panic("cannot size") }
+
+func TestPanickingSizerFailsTheTask(t *testing.T) {
+	eachScheduler(t, func(t *testing.T, s sched.Scheduler) {
+		g := graph.New(1)
+		_ = g.Add(graph.Task{Key: "odd", Func: fn("odd", func([]any) (any, error) { return badSizer{}, nil })})
+		_, _, err := compute(context.Background(), s, sched.Config{FailFast: true}, g, "odd")
+		var te *sched.TaskError
+		if !errors.As(err, &te) || te.Key != "odd" || !strings.Contains(err.Error(), "measuring the result's size: cannot size") {
+			t.Fatalf("got %v", err)
+		}
+	})
+}

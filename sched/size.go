@@ -82,8 +82,8 @@ func arrayDataSize(d arrow.ArrayData) int64 {
 	for _, c := range d.Children() {
 		n += arrayDataSize(c)
 	}
-	if dict := d.Dictionary(); dict != nil {
-		n += arrayDataSize(dict)
+	if d.DataType().ID() == arrow.DICTIONARY {
+		n += arrayDataSize(d.Dictionary())
 	}
 	return n
 }
