@@ -326,7 +326,7 @@ type taskSource struct {
 func (s *taskSource) describe() string {
 	return s.what
 }
-func (s *taskSource) name() string           { return s.key }
+func (s *taskSource) name() string          { return s.key }
 func (s *taskSource) schema() *arrow.Schema { return s.sch }
 func (s *taskSource) npartitions() int      { return len(s.parts) }
 
