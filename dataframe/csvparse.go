@@ -1,0 +1,496 @@
+package dataframe
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+)
+
+// recordReader splits CSV records out of a buffer: RFC 4180 fields, quoted fields
+// with "" escapes, delimiters and newlines inside quotes, \r\n line ends.
+type recordReader struct {
+	data    []byte
+	pos     int
+	delim   byte
+	line    int64 // line number of the record about to be read
+	fields  [][]byte
+	scratch []byte // unescaped quoted fields
+}
+
+// next reads one record into r.fields and returns its first line number; ok is false
+// at the end of the data.
+func (r *recordReader) next() (line int64, ok bool, err error) {
+	if r.pos >= len(r.data) {
+		return 0, false, nil
+	}
+	line = r.line
+	r.fields = r.fields[:0]
+	r.scratch = r.scratch[:0]
+	d := r.data
+	p := r.pos
+	for {
+		if p < len(d) && d[p] == '"' {
+			// Quoted field: up to the closing quote, "" standing for one quote.
+			start := len(r.scratch)
+			p++
+			for {
+				q := bytes.IndexByte(d[p:], '"')
+				if q < 0 {
+					return line, false, fmt.Errorf("line %d: a quoted field is not closed before the end of the data", line)
+				}
+				r.line += int64(bytes.Count(d[p:p+q], nl))
+				r.scratch = append(r.scratch, d[p:p+q]...)
+				p += q + 1
+				if p < len(d) && d[p] == '"' {
+					r.scratch = append(r.scratch, '"')
+					p++
+					continue
+				}
+				break
+			}
+			r.fields = append(r.fields, r.scratch[start:len(r.scratch):len(r.scratch)])
+			switch {
+			case p >= len(d):
+				r.pos = p
+				return line, true, nil
+			case d[p] == r.delim:
+				p++
+				continue
+			case d[p] == '\n':
+				r.pos, r.line = p+1, r.line+1
+				return line, true, nil
+			case d[p] == '\r' && p+1 < len(d) && d[p+1] == '\n':
+				r.pos, r.line = p+2, r.line+1
+				return line, true, nil
+			}
+			return line, false, fmt.Errorf("line %d: unexpected %q after a quoted field", line, d[p])
+		}
+		// Unquoted field: up to the delimiter or the end of the line.
+		end := p
+		for end < len(d) && d[end] != r.delim && d[end] != '\n' {
+			end++
+		}
+		f := d[p:end]
+		if end == len(d) || d[end] == '\n' {
+			if len(f) > 0 && f[len(f)-1] == '\r' {
+				f = f[:len(f)-1]
+			}
+			r.fields = append(r.fields, f)
+			r.pos = end + 1
+			r.line++
+			return line, true, nil
+		}
+		r.fields = append(r.fields, f)
+		p = end + 1
+	}
+}
+
+// nullSet recognises the null markers.
+type nullSet struct {
+	m      map[string]bool
+	maxLen int
+	empty  bool
+}
+
+func newNullSet(vs []string) nullSet {
+	n := nullSet{m: map[string]bool{}}
+	for _, v := range vs {
+		n.m[v] = true
+		n.maxLen = max(n.maxLen, len(v))
+		if v == "" {
+			n.empty = true
+		}
+	}
+	return n
+}
+
+func (n nullSet) is(f []byte) bool {
+	if len(f) == 0 {
+		return n.empty
+	}
+	return len(f) <= n.maxLen && n.m[unsafe.String(&f[0], len(f))]
+}
+
+func parseInt(f []byte) (int64, bool) {
+	if len(f) == 0 || len(f) > 19 {
+		if len(f) > 19 {
+			v, err := strconv.ParseInt(string(f), 10, 64)
+			return v, err == nil
+		}
+		return 0, false
+	}
+	neg := false
+	i := 0
+	if f[0] == '-' || f[0] == '+' {
+		neg = f[0] == '-'
+		i = 1
+		if len(f) == 1 {
+			return 0, false
+		}
+	}
+	var v int64
+	for ; i < len(f); i++ {
+		c := f[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + int64(c)
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+func parseFloat(f []byte) (float64, bool) {
+	if len(f) == 0 {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(unsafe.String(&f[0], len(f)), 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return v, true // ±Inf or a denormal, as pandas reads it
+		}
+		return 0, false
+	}
+	return v, true
+}
+
+func parseBool(f []byte) (bool, bool) {
+	switch string(f) {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
+// csvError is a malformed field or row, named by file, line and column.
+func csvError(path string, line int64, column string, format string, args ...any) error {
+	where := fmt.Sprintf("%s line %d", path, line)
+	if column != "" {
+		where += fmt.Sprintf(" column %q", column)
+	}
+	return fmt.Errorf("dataframe: read csv %s: %s", where, fmt.Sprintf(format, args...))
+}
+
+// readBlock reads one partition: the bytes of the block, parsed into the schema's
+// columns (only the requested ones converted).
+func readBlock(ctx context.Context, b csvBlock, bounds *csvBounds) (arrow.RecordBatch, error) {
+	schema, err := parseFields(b.Fields)
+	if err != nil {
+		return nil, err
+	}
+	var data []byte
+	line := int64(1)
+	skipHeader := !b.Opts.NoHeader
+	if bounds != nil {
+		start, end := bounds.Offsets[b.Block], bounds.Offsets[b.Block+1]
+		line = bounds.Lines[b.Block]
+		skipHeader = false
+		f, err := os.Open(b.File.Path)
+		if err != nil {
+			return nil, fmt.Errorf("dataframe: read csv: %w", err)
+		}
+		data = make([]byte, end-start)
+		_, err = f.ReadAt(data, start)
+		f.Close()
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("dataframe: read csv %s: %w", b.File.Path, err)
+		}
+	} else {
+		rc, err := openCSV(b.File.Path, b.File.Compression)
+		if err != nil {
+			return nil, fmt.Errorf("dataframe: read csv %s: %w", b.File.Path, err)
+		}
+		data, err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("dataframe: read csv %s: %w", b.File.Path, err)
+		}
+	}
+	rr := &recordReader{data: data, delim: b.Opts.Delimiter, line: line}
+	if skipHeader {
+		if _, _, err := rr.next(); err != nil {
+			return nil, fmt.Errorf("dataframe: read csv %s: %w", b.File.Path, err)
+		}
+	}
+	return parseRecords(ctx, rr, schema, b)
+}
+
+// parseRecords converts the remaining records of rr.
+func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b csvBlock) (arrow.RecordBatch, error) {
+	want := map[string]bool{}
+	for _, c := range b.Columns {
+		want[c] = true
+	}
+	mem := compute.GetAllocator(ctx)
+	nf := schema.NumFields()
+	// out lists the converted columns: their schema position and builder.
+	type column struct {
+		idx  int
+		name string
+		b    array.Builder
+	}
+	var cols []column
+	var outFields []arrow.Field
+	for i, f := range schema.Fields() {
+		if b.Columns == nil || want[f.Name] {
+			cols = append(cols, column{idx: i, name: f.Name, b: array.NewBuilder(mem, f.Type)})
+			outFields = append(outFields, f)
+		}
+	}
+	defer func() {
+		for _, c := range cols {
+			c.b.Release()
+		}
+	}()
+	if b.Columns != nil {
+		// Keep the requested order.
+		pos := map[string]int{}
+		for i, c := range b.Columns {
+			pos[c] = i
+		}
+		sortedCols := make([]column, len(cols))
+		sortedFields := make([]arrow.Field, len(cols))
+		for i, c := range cols {
+			sortedCols[pos[c.name]] = c
+			sortedFields[pos[c.name]] = outFields[i]
+		}
+		cols, outFields = sortedCols, sortedFields
+	}
+	nulls := newNullSet(b.Opts.NullValues)
+	hint := ""
+	if len(b.Opts.Types) == 0 {
+		hint = " (the type was inferred from a sample; set it with dataframe.ColumnTypes)"
+	}
+	rows := int64(0)
+	for {
+		if rows&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		line, ok, err := rr.next()
+		if err != nil {
+			return nil, fmt.Errorf("dataframe: read csv %s %w", b.File.Path, err)
+		}
+		if !ok {
+			break
+		}
+		if len(rr.fields) == 1 && len(rr.fields[0]) == 0 && nf > 1 {
+			continue // a blank line
+		}
+		if len(rr.fields) != nf {
+			return nil, csvError(b.File.Path, line, "", "%d fields, want %d", len(rr.fields), nf)
+		}
+		for _, c := range cols {
+			f := rr.fields[c.idx]
+			switch bb := c.b.(type) {
+			case *array.Int64Builder:
+				if v, ok := parseInt(f); ok {
+					bb.Append(v)
+				} else if nulls.is(f) {
+					bb.AppendNull()
+				} else {
+					return nil, csvError(b.File.Path, line, c.name, "cannot parse %q as int64%s", f, hint)
+				}
+			case *array.Float64Builder:
+				if nulls.is(f) {
+					bb.AppendNull()
+				} else if v, ok := parseFloat(f); ok {
+					bb.Append(v)
+				} else {
+					return nil, csvError(b.File.Path, line, c.name, "cannot parse %q as float64%s", f, hint)
+				}
+			case *array.BooleanBuilder:
+				if v, ok := parseBool(f); ok {
+					bb.Append(v)
+				} else if nulls.is(f) {
+					bb.AppendNull()
+				} else {
+					return nil, csvError(b.File.Path, line, c.name, "cannot parse %q as bool%s", f, hint)
+				}
+			case *array.StringBuilder:
+				if nulls.is(f) {
+					bb.AppendNull()
+				} else {
+					bb.BinaryBuilder.Append(f)
+				}
+			}
+		}
+		rows++
+	}
+	arrs := make([]arrow.Array, len(cols))
+	for i, c := range cols {
+		arrs[i] = c.b.NewArray()
+	}
+	defer func() {
+		for _, a := range arrs {
+			a.Release()
+		}
+	}()
+	return array.NewRecordBatch(arrow.NewSchema(outFields, nil), arrs, rows), nil
+}
+
+// inferCSVSchema reads the header and a sample of the first file and fixes o.Names.
+func inferCSVSchema(file csvFile, o *csvOptions) (*arrow.Schema, error) {
+	if o.Schema != nil {
+		for _, f := range o.Schema.Fields() {
+			if _, ok := castTypes[typeName(f.Type)]; !ok {
+				return nil, fmt.Errorf("dataframe: read csv: column %q has type %s; CSV columns can be int64, float64, bool or string", f.Name, f.Type)
+			}
+		}
+		return o.Schema, nil
+	}
+	rc, err := openCSV(file.Path, file.Compression)
+	if err != nil {
+		return nil, fmt.Errorf("dataframe: read csv %s: %w", file.Path, err)
+	}
+	sample := make([]byte, o.SampleBytes)
+	n, err := io.ReadFull(rc, sample)
+	rc.Close()
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("dataframe: read csv %s: %w", file.Path, err)
+	}
+	sample = sample[:n]
+	complete := n < o.SampleBytes
+	if !complete {
+		// Drop the last, possibly cut, line.
+		if i := bytes.LastIndexByte(sample, '\n'); i >= 0 {
+			sample = sample[:i+1]
+		}
+	}
+	rr := &recordReader{data: sample, delim: o.Delimiter, line: 1}
+	var names []string
+	if !o.NoHeader {
+		_, ok, err := rr.next()
+		if err != nil {
+			return nil, fmt.Errorf("dataframe: read csv %s: header: %w", file.Path, err)
+		}
+		if !ok {
+			return nil, fmt.Errorf("dataframe: read csv %s: the file is empty: no header", file.Path)
+		}
+		for _, f := range rr.fields {
+			names = append(names, string(f))
+		}
+	}
+	var rows [][]string
+	for len(rows) < 10000 {
+		line, ok, err := rr.next()
+		if err != nil {
+			if complete {
+				return nil, fmt.Errorf("dataframe: read csv %s %w", file.Path, err)
+			}
+			break // a record cut by the end of the sample
+		}
+		if !ok {
+			break
+		}
+		if len(rr.fields) == 1 && len(rr.fields[0]) == 0 {
+			continue
+		}
+		if names == nil {
+			for i := range rr.fields {
+				names = append(names, fmt.Sprintf("column%d", i))
+			}
+		}
+		if len(rr.fields) != len(names) {
+			return nil, csvError(file.Path, line, "", "%d fields, want %d", len(rr.fields), len(names))
+		}
+		row := make([]string, len(rr.fields))
+		for i, f := range rr.fields {
+			row[i] = string(f)
+		}
+		rows = append(rows, row)
+	}
+	if o.Names != nil {
+		if names != nil && len(o.Names) != len(names) {
+			return nil, fmt.Errorf("dataframe: read csv %s: %d names for %d columns", file.Path, len(o.Names), len(names))
+		}
+		names = o.Names
+	}
+	if names == nil {
+		return nil, fmt.Errorf("dataframe: read csv %s: no columns", file.Path)
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			return nil, fmt.Errorf("dataframe: read csv %s: duplicate column name %q", file.Path, n)
+		}
+		seen[n] = true
+	}
+	nulls := newNullSet(o.NullValues)
+	fields := make([]arrow.Field, len(names))
+	for i, name := range names {
+		fields[i] = arrow.Field{Name: name, Type: inferColumn(rows, i, nulls), Nullable: true}
+	}
+	for name, typ := range o.Types {
+		i := slicesIndex(names, name)
+		if i < 0 {
+			return nil, fmt.Errorf("dataframe: read csv %s: ColumnTypes names column %q, which is not in the file (columns: %s)", file.Path, name, strings.Join(names, ", "))
+		}
+		t, ok := castTypes[typ]
+		if !ok {
+			return nil, fmt.Errorf("dataframe: read csv: column %q: unknown type %q: want int64, float64, bool or string", name, typ)
+		}
+		fields[i].Type = t
+	}
+	return arrow.NewSchema(fields, nil), nil
+}
+
+func slicesIndex(xs []string, x string) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}
+
+// inferColumn picks the narrowest type every non-null sample value of column i fits.
+func inferColumn(rows [][]string, i int, nulls nullSet) arrow.DataType {
+	isInt, isFloat, isBool, any := true, true, true, false
+	for _, r := range rows {
+		f := []byte(r[i])
+		if nulls.is(f) {
+			continue
+		}
+		any = true
+		if isInt {
+			_, isInt = parseInt(f)
+		}
+		if isFloat {
+			_, isFloat = parseFloat(f)
+		}
+		if isBool {
+			_, isBool = parseBool(f)
+		}
+		if !isInt && !isFloat && !isBool {
+			break
+		}
+	}
+	switch {
+	case !any:
+		return arrow.PrimitiveTypes.Float64 // all missing: NaN-filled, as pandas
+	case isInt:
+		return arrow.PrimitiveTypes.Int64
+	case isFloat:
+		return arrow.PrimitiveTypes.Float64
+	case isBool:
+		return arrow.FixedWidthTypes.Boolean
+	}
+	return arrow.BinaryTypes.String
+}
+
+
