@@ -202,7 +202,7 @@ func (s *csvSource) describe() string {
 	}
 	return "ReadCSV " + strings.Join(names, ", ")
 }
-func (s *csvSource) name() string           { return s.key }
+func (s *csvSource) name() string          { return s.key }
 func (s *csvSource) schema() *arrow.Schema { return s.sch }
 func (s *csvSource) npartitions() int      { return s.total }
 

@@ -492,5 +492,3 @@ func inferColumn(rows [][]string, i int, nulls nullSet) arrow.DataType {
 	}
 	return arrow.BinaryTypes.String
 }
-
-
