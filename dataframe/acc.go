@@ -1,0 +1,373 @@
+package dataframe
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// accumulator is one aggregation's per-group state. update folds in raw rows, merge
+// folds in another accumulator's state columns, state and final export them.
+type accumulator interface {
+	grow(n int)
+	update(ids []int32, col arrow.Array)
+	stateWidth() int
+	state(mem memory.Allocator) ([]string, []arrow.Array)
+	merge(ids []int32, cols []arrow.Array)
+	final(mem memory.Allocator) arrow.Array
+}
+
+func newAccumulator(fn string, in arrow.DataType) (accumulator, error) {
+	switch fn {
+	case "sum":
+		return &sumAcc{float: in.ID() == arrow.FLOAT64}, nil
+	case "mean":
+		return &varAcc{kind: "mean"}, nil
+	case "std", "var":
+		return &varAcc{kind: fn}, nil
+	case "count":
+		return &countAcc{}, nil
+	case "size":
+		return &countAcc{}, nil
+	case "min", "max", "first", "last":
+		return &pickAcc{kind: fn, typ: in}, nil
+	}
+	return nil, fmt.Errorf("dataframe: unknown aggregation %q", fn)
+}
+
+// valid reports whether element i is present: not null, and not NaN in a float column.
+func valid(col arrow.Array, i int) bool {
+	if col.IsNull(i) {
+		return false
+	}
+	if f, ok := col.(*array.Float64); ok {
+		return !math.IsNaN(f.Value(i))
+	}
+	return true
+}
+
+func growTo[T any](s []T, n int) []T {
+	if len(s) >= n {
+		return s
+	}
+	return append(s, make([]T, n-len(s))...)
+}
+
+// numeric reads element i of an int64, float64 or bool column as float64 and int64.
+func numeric(col arrow.Array, i int) (float64, int64) {
+	switch c := col.(type) {
+	case *array.Int64:
+		return float64(c.Value(i)), c.Value(i)
+	case *array.Float64:
+		return c.Value(i), int64(c.Value(i))
+	case *array.Boolean:
+		if c.Value(i) {
+			return 1, 1
+		}
+	}
+	return 0, 0
+}
+
+// sumAcc sums integers exactly in int64 and floats in float64.
+type sumAcc struct {
+	float bool
+	i     []int64
+	f     []float64
+}
+
+func (a *sumAcc) grow(n int) {
+	if a.float {
+		a.f = growTo(a.f, n)
+	} else {
+		a.i = growTo(a.i, n)
+	}
+}
+
+func (a *sumAcc) update(ids []int32, col arrow.Array) {
+	if c, ok := col.(*array.Int64); ok && c.NullN() == 0 {
+		vs := c.Int64Values()
+		for r, g := range ids {
+			if g >= 0 {
+				a.i[g] += vs[r]
+			}
+		}
+		return
+	}
+	if c, ok := col.(*array.Float64); ok && c.NullN() == 0 {
+		vs := c.Float64Values()
+		for r, g := range ids {
+			if g >= 0 && !math.IsNaN(vs[r]) {
+				a.f[g] += vs[r]
+			}
+		}
+		return
+	}
+	for r, g := range ids {
+		if g < 0 || !valid(col, r) {
+			continue
+		}
+		f, i := numeric(col, r)
+		if a.float {
+			a.f[g] += f
+		} else {
+			a.i[g] += i
+		}
+	}
+}
+
+func (a *sumAcc) stateWidth() int { return 1 }
+
+func (a *sumAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	return []string{"sum"}, []arrow.Array{a.final(mem)}
+}
+
+func (a *sumAcc) merge(ids []int32, cols []arrow.Array) { a.update(ids, cols[0]) }
+
+func (a *sumAcc) final(mem memory.Allocator) arrow.Array {
+	if a.float {
+		b := array.NewFloat64Builder(mem)
+		defer b.Release()
+		b.AppendValues(a.f, nil)
+		return b.NewArray()
+	}
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	b.AppendValues(a.i, nil)
+	return b.NewArray()
+}
+
+// countAcc counts present values (count) or rows (size).
+type countAcc struct{ n []int64 }
+
+func (a *countAcc) grow(n int) { a.n = growTo(a.n, n) }
+
+func (a *countAcc) addRows(ids []int32) {
+	for _, g := range ids {
+		if g >= 0 {
+			a.n[g]++
+		}
+	}
+}
+
+func (a *countAcc) update(ids []int32, col arrow.Array) {
+	for r, g := range ids {
+		if g >= 0 && valid(col, r) {
+			a.n[g]++
+		}
+	}
+}
+
+func (a *countAcc) stateWidth() int { return 1 }
+
+func (a *countAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	return []string{"n"}, []arrow.Array{a.final(mem)}
+}
+
+func (a *countAcc) merge(ids []int32, cols []arrow.Array) {
+	vs := cols[0].(*array.Int64).Int64Values()
+	for r, g := range ids {
+		if g >= 0 {
+			a.n[g] += vs[r]
+		}
+	}
+}
+
+func (a *countAcc) final(mem memory.Allocator) arrow.Array {
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	b.AppendValues(a.n, nil)
+	return b.NewArray()
+}
+
+// varAcc keeps count, mean and the sum of squared deviations (Welford's update,
+// Chan's merge), for mean, var and std.
+type varAcc struct {
+	kind string // mean, var or std
+	n    []int64
+	m    []float64
+	q    []float64
+}
+
+func (a *varAcc) grow(n int) {
+	a.n, a.m, a.q = growTo(a.n, n), growTo(a.m, n), growTo(a.q, n)
+}
+
+func (a *varAcc) add(g int32, x float64) {
+	a.n[g]++
+	d := x - a.m[g]
+	a.m[g] += d / float64(a.n[g])
+	a.q[g] += d * (x - a.m[g])
+}
+
+func (a *varAcc) update(ids []int32, col arrow.Array) {
+	for r, g := range ids {
+		if g >= 0 && valid(col, r) {
+			f, _ := numeric(col, r)
+			a.add(g, f)
+		}
+	}
+}
+
+func (a *varAcc) stateWidth() int { return 3 }
+
+func (a *varAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	nb := array.NewInt64Builder(mem)
+	mb := array.NewFloat64Builder(mem)
+	qb := array.NewFloat64Builder(mem)
+	defer nb.Release()
+	defer mb.Release()
+	defer qb.Release()
+	nb.AppendValues(a.n, nil)
+	mb.AppendValues(a.m, nil)
+	qb.AppendValues(a.q, nil)
+	return []string{"n", "mean", "m2"}, []arrow.Array{nb.NewArray(), mb.NewArray(), qb.NewArray()}
+}
+
+func (a *varAcc) merge(ids []int32, cols []arrow.Array) {
+	ns := cols[0].(*array.Int64).Int64Values()
+	ms := cols[1].(*array.Float64).Float64Values()
+	qs := cols[2].(*array.Float64).Float64Values()
+	for r, g := range ids {
+		if g < 0 || ns[r] == 0 {
+			continue
+		}
+		n1, n2 := float64(a.n[g]), float64(ns[r])
+		d := ms[r] - a.m[g]
+		n := n1 + n2
+		a.m[g] += d * n2 / n
+		a.q[g] += qs[r] + d*d*n1*n2/n
+		a.n[g] += ns[r]
+	}
+}
+
+func (a *varAcc) final(mem memory.Allocator) arrow.Array {
+	b := array.NewFloat64Builder(mem)
+	defer b.Release()
+	for g := range a.n {
+		n := a.n[g]
+		switch {
+		case a.kind == "mean" && n > 0:
+			b.Append(a.m[g])
+		case a.kind == "var" && n > 1:
+			b.Append(a.q[g] / float64(n-1))
+		case a.kind == "std" && n > 1:
+			b.Append(math.Sqrt(a.q[g] / float64(n-1)))
+		default:
+			b.AppendNull()
+		}
+	}
+	return b.NewArray()
+}
+
+// pickAcc keeps one value per group: the smallest, largest, first or last present.
+type pickAcc struct {
+	kind string
+	typ  arrow.DataType
+	has  []bool
+	i    []int64
+	f    []float64
+	s    []string
+	b    []bool
+}
+
+func (a *pickAcc) grow(n int) {
+	a.has = growTo(a.has, n)
+	switch a.typ.ID() {
+	case arrow.INT64:
+		a.i = growTo(a.i, n)
+	case arrow.FLOAT64:
+		a.f = growTo(a.f, n)
+	case arrow.STRING:
+		a.s = growTo(a.s, n)
+	case arrow.BOOL:
+		a.b = growTo(a.b, n)
+	}
+}
+
+// better reports whether a new value should replace the kept one, given how they
+// compare (c < 0: the new one is smaller).
+func (a *pickAcc) better(c int) bool {
+	switch a.kind {
+	case "min":
+		return c < 0
+	case "max":
+		return c > 0
+	case "last":
+		return true
+	}
+	return false // first keeps the first
+}
+
+func (a *pickAcc) update(ids []int32, col arrow.Array) {
+	for r, g := range ids {
+		if g < 0 || !valid(col, r) {
+			continue
+		}
+		switch c := col.(type) {
+		case *array.Int64:
+			v := c.Value(r)
+			if !a.has[g] || a.better(cmpOrdered(v, a.i[g])) {
+				a.i[g] = v
+			}
+		case *array.Float64:
+			v := c.Value(r)
+			if !a.has[g] || a.better(cmpOrdered(v, a.f[g])) {
+				a.f[g] = v
+			}
+		case *array.String:
+			v := c.Value(r)
+			if !a.has[g] || a.better(cmpOrdered(v, a.s[g])) {
+				a.s[g] = string([]byte(v)) // the array's bytes go away with it
+			}
+		case *array.Boolean:
+			v := c.Value(r)
+			if !a.has[g] || a.better(b2i(v)-b2i(a.b[g])) {
+				a.b[g] = v
+			}
+		}
+		a.has[g] = true
+	}
+}
+
+func cmpOrdered[T int64 | float64 | string](x, y T) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func (a *pickAcc) stateWidth() int { return 1 }
+
+func (a *pickAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	return []string{"v"}, []arrow.Array{a.final(mem)}
+}
+
+func (a *pickAcc) merge(ids []int32, cols []arrow.Array) { a.update(ids, cols[0]) }
+
+func (a *pickAcc) final(mem memory.Allocator) arrow.Array {
+	b := array.NewBuilder(mem, a.typ)
+	defer b.Release()
+	for g, ok := range a.has {
+		if !ok {
+			b.AppendNull()
+			continue
+		}
+		switch bb := b.(type) {
+		case *array.Int64Builder:
+			bb.Append(a.i[g])
+		case *array.Float64Builder:
+			bb.Append(a.f[g])
+		case *array.StringBuilder:
+			bb.Append(a.s[g])
+		case *array.BooleanBuilder:
+			bb.Append(a.b[g])
+		}
+	}
+	return b.NewArray()
+}

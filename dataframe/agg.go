@@ -1,0 +1,568 @@
+package dataframe
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gask-dev/gask/graph"
+)
+
+// Agg is one aggregation: a function of a column, with the name of its output column.
+// Missing values behave as in pandas: every aggregation skips nulls and NaN; Sum of
+// only missing values is 0; Mean, Min, Max, First and Last of only missing values are
+// null; Std and Var use ddof=1 and are null for fewer than two values; Count counts
+// the values that are not missing; Size counts rows.
+type Agg struct {
+	Func   string // sum, mean, min, max, count, size, std, var, first, last
+	Column string // the input column (none for size)
+	Name   string // the output column
+}
+
+// As names the output column.
+func (a Agg) As(name string) Agg { a.Name = name; return a }
+
+// Sum adds up a numeric column.
+func Sum(col string) Agg { return Agg{"sum", col, col} }
+
+// Mean averages a numeric column.
+func Mean(col string) Agg { return Agg{"mean", col, col} }
+
+// Min is a column's smallest value (numbers or strings).
+func Min(col string) Agg { return Agg{"min", col, col} }
+
+// Max is a column's largest value (numbers or strings).
+func Max(col string) Agg { return Agg{"max", col, col} }
+
+// Count counts a column's values that are not missing.
+func Count(col string) Agg { return Agg{"count", col, col} }
+
+// Size counts rows, missing values included.
+func Size() Agg { return Agg{Func: "size", Name: "size"} }
+
+// Std is a numeric column's sample standard deviation (ddof=1).
+func Std(col string) Agg { return Agg{"std", col, col} }
+
+// Var is a numeric column's sample variance (ddof=1).
+func Var(col string) Agg { return Agg{"var", col, col} }
+
+// First is a column's first value that is not missing, in partition order.
+func First(col string) Agg { return Agg{"first", col, col} }
+
+// Last is a column's last value that is not missing, in partition order.
+func Last(col string) Agg { return Agg{"last", col, col} }
+
+// aggSpec is the plain-data description of a grouped aggregation that the kernels get.
+type aggSpec struct {
+	Keys     []string
+	KeyTypes []string // normalized: int64, float64, string, bool
+	Aggs     []Agg
+	InTypes  []string // normalized input type of each aggregation's column
+	DropNA   bool
+}
+
+// normType is the type a column is normalized to before grouping or aggregating.
+func normType(t arrow.DataType) (arrow.DataType, bool) {
+	switch {
+	case isInteger(t):
+		return arrow.PrimitiveTypes.Int64, true
+	case isFloat(t):
+		return arrow.PrimitiveTypes.Float64, true
+	case isString(t):
+		return arrow.BinaryTypes.String, true
+	case t.ID() == arrow.BOOL:
+		return arrow.FixedWidthTypes.Boolean, true
+	}
+	return nil, false
+}
+
+// outputType is an aggregation's result type for a normalized input type.
+func outputType(fn string, in arrow.DataType) (arrow.DataType, error) {
+	numeric := in != nil && (in.ID() == arrow.INT64 || in.ID() == arrow.FLOAT64 || in.ID() == arrow.BOOL)
+	switch fn {
+	case "sum":
+		if !numeric {
+			return nil, fmt.Errorf("sum needs numbers")
+		}
+		if in.ID() == arrow.FLOAT64 {
+			return in, nil
+		}
+		return arrow.PrimitiveTypes.Int64, nil
+	case "mean", "std", "var":
+		if !numeric {
+			return nil, fmt.Errorf("%s needs numbers", fn)
+		}
+		return arrow.PrimitiveTypes.Float64, nil
+	case "min", "max", "first", "last":
+		return in, nil
+	case "count", "size":
+		return arrow.PrimitiveTypes.Int64, nil
+	}
+	return nil, fmt.Errorf("unknown aggregation %q", fn)
+}
+
+// GroupBy is a DataFrame grouped by key columns, ready for Agg.
+type GroupBy struct {
+	df         *DataFrame
+	keys       []string
+	dropna     bool
+	splitEvery int
+}
+
+// GroupBy groups rows by the values of the key columns (of any mix of integer, float,
+// string and bool types). Rows with a null key are dropped, as in pandas'
+// dropna=True; KeepNullKeys keeps them as groups of their own.
+func (df *DataFrame) GroupBy(keys ...string) *GroupBy {
+	return &GroupBy{df: df, keys: keys, dropna: true, splitEvery: 8}
+}
+
+// KeepNullKeys keeps rows whose key is null, grouped together (pandas' dropna=False).
+func (g *GroupBy) KeepNullKeys() *GroupBy { c := *g; c.dropna = false; return &c }
+
+// SplitEvery sets how many partial results each step of the tree reduction combines
+// (default 8).
+func (g *GroupBy) SplitEvery(n int) *GroupBy { c := *g; c.splitEvery = n; return &c }
+
+// Agg aggregates every group: the result has the key columns, then one column per
+// aggregation, one row per group, sorted by the keys (null keys last). Each partition
+// is aggregated on its own and the partial results are combined as a tree.
+func (g *GroupBy) Agg(aggs ...Agg) *DataFrame {
+	return aggregate(g.df, g.keys, aggs, g.dropna, g.splitEvery)
+}
+
+// Agg aggregates the whole DataFrame into one row.
+func (df *DataFrame) Agg(aggs ...Agg) *DataFrame { return aggregate(df, nil, aggs, true, 8) }
+
+func (df *DataFrame) numericAggs(fn func(string) Agg, strings bool) *DataFrame {
+	var aggs []Agg
+	for _, f := range df.Schema().Fields() {
+		if isNumeric(f.Type) || f.Type.ID() == arrow.BOOL || strings && isString(f.Type) {
+			aggs = append(aggs, fn(f.Name))
+		}
+	}
+	return df.Agg(aggs...)
+}
+
+// Sum adds up every numeric column: a one-row DataFrame.
+func (df *DataFrame) Sum() *DataFrame { return df.numericAggs(Sum, false) }
+
+// Mean averages every numeric column: a one-row DataFrame.
+func (df *DataFrame) Mean() *DataFrame { return df.numericAggs(Mean, false) }
+
+// Min is every numeric and string column's minimum: a one-row DataFrame.
+func (df *DataFrame) Min() *DataFrame { return df.numericAggs(Min, true) }
+
+// Max is every numeric and string column's maximum: a one-row DataFrame.
+func (df *DataFrame) Max() *DataFrame { return df.numericAggs(Max, true) }
+
+// Std is every numeric column's sample standard deviation: a one-row DataFrame.
+func (df *DataFrame) Std() *DataFrame { return df.numericAggs(Std, false) }
+
+// Var is every numeric column's sample variance: a one-row DataFrame.
+func (df *DataFrame) Var() *DataFrame { return df.numericAggs(Var, false) }
+
+// Count counts every column's values that are not missing: a one-row DataFrame.
+func (df *DataFrame) Count() *DataFrame {
+	var aggs []Agg
+	for _, c := range df.Columns() {
+		aggs = append(aggs, Count(c))
+	}
+	return df.Agg(aggs...)
+}
+
+func aggregate(df *DataFrame, keys []string, aggs []Agg, dropna bool, splitEvery int) *DataFrame {
+	if df.err != nil {
+		return df
+	}
+	if len(aggs) == 0 {
+		return failed(fmt.Errorf("dataframe: aggregate without aggregations"))
+	}
+	if splitEvery < 2 {
+		return failed(fmt.Errorf("dataframe: split_every must be at least 2, not %d", splitEvery))
+	}
+	s := df.Schema()
+	spec := aggSpec{Keys: keys, Aggs: aggs, DropNA: dropna}
+	var fields []arrow.Field
+	seen := map[string]bool{}
+	need := []string{}
+	addNeed := func(c string) {
+		if !slices.Contains(need, c) {
+			need = append(need, c)
+		}
+	}
+	for _, k := range keys {
+		idx := s.FieldIndices(k)
+		if len(idx) == 0 {
+			return failed(fmt.Errorf("dataframe: group by: unknown column %q (columns: %s)", k, strings.Join(df.Columns(), ", ")))
+		}
+		t, ok := normType(s.Field(idx[0]).Type)
+		if !ok {
+			return failed(fmt.Errorf("dataframe: group by %q: cannot group by %s", k, s.Field(idx[0]).Type))
+		}
+		spec.KeyTypes = append(spec.KeyTypes, typeName(t))
+		fields = append(fields, arrow.Field{Name: k, Type: t, Nullable: true})
+		seen[k] = true
+		addNeed(k)
+	}
+	for _, a := range aggs {
+		var in arrow.DataType
+		if a.Func != "size" {
+			idx := s.FieldIndices(a.Column)
+			if len(idx) == 0 {
+				return failed(fmt.Errorf("dataframe: %s: unknown column %q (columns: %s)", a.Func, a.Column, strings.Join(df.Columns(), ", ")))
+			}
+			var ok bool
+			if in, ok = normType(s.Field(idx[0]).Type); !ok {
+				return failed(fmt.Errorf("dataframe: %s(%s): cannot aggregate %s", a.Func, a.Column, s.Field(idx[0]).Type))
+			}
+			addNeed(a.Column)
+		}
+		out, err := outputType(a.Func, in)
+		if err != nil {
+			return failed(fmt.Errorf("dataframe: %s(%s): %w, but %q is %s", a.Func, a.Column, err, a.Column, in))
+		}
+		if seen[a.Name] {
+			return failed(fmt.Errorf("dataframe: aggregation output %q named twice: name it with As", a.Name))
+		}
+		seen[a.Name] = true
+		spec.InTypes = append(spec.InTypes, typeNameOrNone(in))
+		fields = append(fields, arrow.Field{Name: a.Name, Type: out, Nullable: true})
+	}
+	in := df.Select(need...)
+	name := "aggregate"
+	if len(keys) > 0 {
+		name = "groupby-agg"
+	}
+	src := &aggSource{in: in, spec: spec, splitEvery: splitEvery, sch: arrow.NewSchema(fields, nil)}
+	src.key = keyName(name, []string{fmt.Sprint(in.Keys())}, []Step{{Kind: fmt.Sprintf("%+v/%d", spec, splitEvery)}})
+	return fromSource(src)
+}
+
+func typeNameOrNone(t arrow.DataType) string {
+	if t == nil {
+		return ""
+	}
+	return typeName(t)
+}
+
+// aggSource is the one-partition result of an aggregation over another DataFrame.
+type aggSource struct {
+	in         *DataFrame
+	spec       aggSpec
+	splitEvery int
+	sch        *arrow.Schema
+	key        string
+}
+
+func (s *aggSource) describe() string {
+	var b strings.Builder
+	parts := make([]string, len(s.spec.Aggs))
+	for i, a := range s.spec.Aggs {
+		parts[i] = fmt.Sprintf("%s(%s) as %s", a.Func, a.Column, a.Name)
+	}
+	if len(s.spec.Keys) > 0 {
+		fmt.Fprintf(&b, "GroupBy [%s] ", strings.Join(s.spec.Keys, ", "))
+	}
+	fmt.Fprintf(&b, "Agg [%s] split_every=%d\n", strings.Join(parts, ", "), s.splitEvery)
+	p, err := s.in.optimized()
+	if err != nil {
+		return b.String() + "  error: " + err.Error()
+	}
+	var sub strings.Builder
+	p.explain(&sub, "  ")
+	return b.String() + strings.TrimRight(sub.String(), "\n")
+}
+func (s *aggSource) name() string           { return s.key }
+func (s *aggSource) schema() *arrow.Schema { return s.sch }
+func (s *aggSource) npartitions() int      { return 1 }
+
+const (
+	aggChunkName   = "dataframe.agg-chunk"
+	aggCombineName = "dataframe.agg-combine"
+	aggFinalName   = "dataframe.agg-final"
+)
+
+func (s *aggSource) tasks(key graph.Key, _ int, columns []string, steps []Step) ([]graph.Task, error) {
+	g := graph.New(0)
+	up, err := s.in.optimized()
+	if err != nil {
+		return nil, err
+	}
+	inKeys, err := up.lower(g)
+	if err != nil {
+		return nil, err
+	}
+	chunks := make([]graph.Key, len(inKeys))
+	for i, k := range inKeys {
+		chunks[i] = graph.K(s.key+"-chunk", i)
+		if err := g.Add(graph.Task{Key: chunks[i], Func: graph.Registered(aggChunkName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
+			return nil, err
+		}
+	}
+	top, err := treeReduce(g, chunks, s.key+"-combine", aggCombineName, []any{s.spec}, s.splitEvery)
+	if err != nil {
+		return nil, err
+	}
+	final := graph.K(s.key, 0)
+	if err := g.Add(graph.Task{Key: final, Func: graph.Registered(aggFinalName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{top}}); err != nil {
+		return nil, err
+	}
+	if final != key {
+		if err := g.Add(pipelineTask(key, final, columns, steps)); err != nil {
+			return nil, err
+		}
+	}
+	return g.Tasks(), nil
+}
+
+func init() {
+	graph.Register(aggChunkName, func(ctx context.Context, args []any) (any, error) {
+		spec := args[0].(aggSpec)
+		rec, ok := args[1].(arrow.RecordBatch)
+		if !ok {
+			return nil, fmt.Errorf("dataframe: aggregate input is %T", args[1])
+		}
+		st, err := newAggState(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		defer st.release()
+		if err := st.update(ctx, rec); err != nil {
+			return nil, err
+		}
+		return st.stateRecord(), nil
+	})
+	graph.Register(aggCombineName, func(ctx context.Context, args []any) (any, error) {
+		spec := args[0].(aggSpec)
+		st, err := newAggState(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		defer st.release()
+		for _, a := range args[1:] {
+			if err := st.merge(a.(arrow.RecordBatch)); err != nil {
+				return nil, err
+			}
+		}
+		return st.stateRecord(), nil
+	})
+	graph.Register(aggFinalName, func(ctx context.Context, args []any) (any, error) {
+		spec := args[0].(aggSpec)
+		st, err := newAggState(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		defer st.release()
+		if err := st.merge(args[1].(arrow.RecordBatch)); err != nil {
+			return nil, err
+		}
+		return st.result()
+	})
+}
+
+// aggState holds the groups met so far and an accumulator per aggregation.
+type aggState struct {
+	spec     aggSpec
+	mem      memory.Allocator
+	g        *grouper
+	keyTypes []arrow.DataType
+	accs     []accumulator
+}
+
+func newAggState(ctx context.Context, spec aggSpec) (*aggState, error) {
+	st := &aggState{spec: spec, mem: compute.GetAllocator(ctx)}
+	for _, t := range spec.KeyTypes {
+		st.keyTypes = append(st.keyTypes, castTypes[t])
+	}
+	st.g = newGrouper(st.mem, st.keyTypes, spec.DropNA)
+	for i, a := range spec.Aggs {
+		acc, err := newAccumulator(a.Func, castTypes[spec.InTypes[i]])
+		if err != nil {
+			return nil, err
+		}
+		st.accs = append(st.accs, acc)
+	}
+	return st, nil
+}
+
+func (st *aggState) release() { st.g.release() }
+
+// column returns rec's column name normalized to typ; the caller releases it.
+func column(ctx context.Context, rec arrow.RecordBatch, name string, typ arrow.DataType) (arrow.Array, error) {
+	idx := rec.Schema().FieldIndices(name)
+	if len(idx) == 0 {
+		return nil, fmt.Errorf("dataframe: aggregate: no column %q", name)
+	}
+	a := rec.Column(idx[0])
+	if arrow.TypeEqual(a.DataType(), typ) {
+		a.Retain()
+		return a, nil
+	}
+	return compute.CastArray(ctx, a, compute.SafeCastOptions(typ))
+}
+
+// update adds a partition's rows.
+func (st *aggState) update(ctx context.Context, rec arrow.RecordBatch) error {
+	n := int(rec.NumRows())
+	keys := make([]arrow.Array, len(st.spec.Keys))
+	defer releaseArrays(keys)
+	for i, k := range st.spec.Keys {
+		var err error
+		if keys[i], err = column(ctx, rec, k, st.keyTypes[i]); err != nil {
+			return err
+		}
+	}
+	ids := st.g.ids(keys, n)
+	for i, a := range st.spec.Aggs {
+		st.accs[i].grow(st.g.ngroups)
+		if a.Func == "size" {
+			st.accs[i].(*countAcc).addRows(ids)
+			continue
+		}
+		col, err := column(ctx, rec, a.Column, castTypes[st.spec.InTypes[i]])
+		if err != nil {
+			return err
+		}
+		st.accs[i].update(ids, col)
+		col.Release()
+	}
+	return nil
+}
+
+// stateName is the column of aggregation i's state part p.
+func stateName(i int, p string) string { return fmt.Sprintf("_a%d_%s", i, p) }
+
+// stateRecord is the partial result: key columns and every accumulator's state.
+func (st *aggState) stateRecord() arrow.RecordBatch {
+	var fields []arrow.Field
+	var cols []arrow.Array
+	for i, k := range st.spec.Keys {
+		fields = append(fields, arrow.Field{Name: k, Type: st.keyTypes[i], Nullable: true})
+		cols = append(cols, st.g.keys[i].NewArray())
+	}
+	for i, acc := range st.accs {
+		acc.grow(st.g.ngroups)
+		names, arrs := acc.state(st.mem)
+		for j := range names {
+			fields = append(fields, arrow.Field{Name: stateName(i, names[j]), Type: arrs[j].DataType(), Nullable: true})
+			cols = append(cols, arrs[j])
+		}
+	}
+	defer releaseArrays(cols)
+	// A grouper's key builders were emptied by NewArray: the record owns the keys now.
+	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(st.g.ngroups))
+}
+
+// merge adds a partial result.
+func (st *aggState) merge(rec arrow.RecordBatch) error {
+	n := int(rec.NumRows())
+	keys := make([]arrow.Array, len(st.spec.Keys))
+	for i := range st.spec.Keys {
+		keys[i] = rec.Column(i)
+	}
+	ids := st.g.ids(keys, n)
+	col := len(st.spec.Keys)
+	for _, acc := range st.accs {
+		acc.grow(st.g.ngroups)
+		k := acc.stateWidth()
+		acc.merge(ids, rec.Columns()[col:col+k])
+		col += k
+	}
+	return nil
+}
+
+// result is the final table: keys then outputs, sorted by the keys.
+func (st *aggState) result() (arrow.RecordBatch, error) {
+	n := st.g.ngroups
+	var fields []arrow.Field
+	var cols []arrow.Array
+	defer func() { releaseArrays(cols) }()
+	for i, k := range st.spec.Keys {
+		fields = append(fields, arrow.Field{Name: k, Type: st.keyTypes[i], Nullable: true})
+		cols = append(cols, st.g.keys[i].NewArray())
+	}
+	for i, acc := range st.accs {
+		acc.grow(n)
+		out := acc.final(st.mem)
+		fields = append(fields, arrow.Field{Name: st.spec.Aggs[i].Name, Type: out.DataType(), Nullable: true})
+		cols = append(cols, out)
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
+	if len(st.spec.Keys) == 0 || n < 2 {
+		return rec, nil
+	}
+	defer rec.Release()
+	order := sortOrder(cols[:len(st.spec.Keys)], n)
+	idx := array.NewInt64Builder(st.mem)
+	defer idx.Release()
+	for _, o := range order {
+		idx.Append(int64(o))
+	}
+	ia := idx.NewArray()
+	defer ia.Release()
+	out, err := compute.Take(context.Background(), *compute.DefaultTakeOptions(), compute.NewDatumWithoutOwning(rec), compute.NewDatumWithoutOwning(ia))
+	if err != nil {
+		return nil, fmt.Errorf("dataframe: sort groups: %w", err)
+	}
+	return out.(*compute.RecordDatum).Value, nil
+}
+
+// sortOrder sorts rows by the key columns ascending, nulls last.
+func sortOrder(keys []arrow.Array, n int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		for _, k := range keys {
+			an, bn := k.IsNull(a), k.IsNull(b)
+			switch {
+			case an && bn:
+				continue
+			case an:
+				return 1
+			case bn:
+				return -1
+			}
+			var c int
+			switch x := k.(type) {
+			case *array.Int64:
+				c = cmp.Compare(x.Value(a), x.Value(b))
+			case *array.Float64:
+				c = cmp.Compare(x.Value(a), x.Value(b))
+			case *array.String:
+				c = strings.Compare(x.Value(a), x.Value(b))
+			case *array.Boolean:
+				c = cmp.Compare(b2i(x.Value(a)), b2i(x.Value(b)))
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	return order
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func releaseArrays(as []arrow.Array) {
+	for _, a := range as {
+		if a != nil {
+			a.Release()
+		}
+	}
+}
+
