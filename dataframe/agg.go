@@ -279,7 +279,7 @@ func (s *aggSource) describe() string {
 	p.explain(&sub, "  ")
 	return b.String() + strings.TrimRight(sub.String(), "\n")
 }
-func (s *aggSource) name() string           { return s.key }
+func (s *aggSource) name() string          { return s.key }
 func (s *aggSource) schema() *arrow.Schema { return s.sch }
 func (s *aggSource) npartitions() int      { return 1 }
 
@@ -565,4 +565,3 @@ func releaseArrays(as []arrow.Array) {
 		}
 	}
 }
-
