@@ -135,6 +135,13 @@ func isIn(ctx context.Context, d compute.Datum, values []any) (compute.Datum, er
 		return nil, err
 	}
 	defer d.Release()
+	if ad, ok := d.(*compute.ArrayDatum); ok && ad.Len() == 0 {
+		// Arrow's is_in leaks its value-set table when given no rows (arrow-go
+		// v18.8.0); an empty input has an empty answer anyway.
+		empty := array.MakeArrayOfNull(compute.GetAllocator(ctx), arrow.FixedWidthTypes.Boolean, 0)
+		defer empty.Release()
+		return compute.NewDatum(empty), nil
+	}
 	b := array.NewBuilder(compute.GetAllocator(ctx), typ)
 	defer b.Release()
 	for _, v := range values {

@@ -1,0 +1,159 @@
+package dataframe_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gask-dev/gask"
+	"github.com/gask-dev/gask/dataframe"
+)
+
+// The goldens in testdata/dataframe/golden were computed by pandas from the same
+// inputs (testdata/dataframe/make_goldens.py); each query here mirrors one there.
+var goldenQueries = map[string]func(df *dataframe.DataFrame) *dataframe.DataFrame{
+	"filter_select": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.Filter(col("score").Gt(lit(50))).Select("id", "city", "score")
+	},
+	"with_column": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.WithColumns([]string{"total", "ratio"}, []dataframe.Expr{
+			col("score").Add(col("bonus").FillNull(lit(0))),
+			col("score").Div(col("bonus").Add(lit(1))),
+		}).Select("id", "total", "ratio")
+	},
+	"isin_between": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.Filter(col("city").IsIn("paris", "nice").And(col("score").Between(lit(0), lit(100)))).Select("id", "city")
+	},
+	"null_tests": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.Filter(col("bonus").IsNull().Or(col("city").IsNull())).Select("id")
+	},
+	"groupby_city": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.GroupBy("city").SplitEvery(3).Agg(
+			dataframe.Sum("score").As("score_sum"), dataframe.Mean("score").As("score_mean"),
+			dataframe.Min("score").As("score_min"), dataframe.Max("score").As("score_max"),
+			dataframe.Count("score").As("score_count"), dataframe.Size(),
+			dataframe.Std("score").As("score_std"), dataframe.Var("score").As("score_var"),
+			dataframe.Sum("bonus").As("bonus_sum"), dataframe.First("id").As("id_first"),
+			dataframe.Last("id").As("id_last"))
+	},
+	"groupby_two_keys": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.GroupBy("city", "grade").Agg(dataframe.Sum("score").As("score_sum"),
+			dataframe.Size().As("n"), dataframe.Mean("bonus").As("bonus_mean"))
+	},
+	"groupby_keep_nulls": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.GroupBy("grade").KeepNullKeys().Agg(dataframe.Mean("score").As("score_mean"), dataframe.Size().As("n"))
+	},
+	"groupby_bool": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.GroupBy("ok").Agg(dataframe.Max("score").As("score_max"), dataframe.Min("city").As("city_min"))
+	},
+	"sum":   func(df *dataframe.DataFrame) *dataframe.DataFrame { return df.Select("id", "score", "bonus").Sum() },
+	"mean":  func(df *dataframe.DataFrame) *dataframe.DataFrame { return df.Select("id", "score", "bonus").Mean() },
+	"std":   func(df *dataframe.DataFrame) *dataframe.DataFrame { return df.Select("id", "score", "bonus").Std() },
+	"count": func(df *dataframe.DataFrame) *dataframe.DataFrame { return df.Count() },
+}
+
+func col(n string) dataframe.Expr { return dataframe.Col(n) }
+func lit(v any) dataframe.Expr    { return dataframe.Lit(v) }
+
+func TestGoldens(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "dataframe")
+	for _, bs := range []int64{700, 64 << 20} {
+		input := dataframe.ReadCSV(filepath.Join(dir, "people-*.csv"), dataframe.Blocksize(bs))
+		if err := input.Err(); err != nil {
+			t.Fatal(err)
+		}
+		for name, q := range goldenQueries {
+			t.Run(fmt.Sprintf("%s/blocksize=%d", name, bs), func(t *testing.T) {
+				eachScheduler(t, func(t *testing.T, opt gask.Option) {
+					ctx := checked(t)
+					tbl, err := q(input).Compute(ctx, opt)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					defer tbl.Release()
+					want := readGolden(t, filepath.Join(dir, "golden", name+".csv"))
+					got := tableRows(tbl)
+					compareRows(t, name, got, want)
+				})
+			})
+		}
+		if input.NPartitions() < 3 {
+			t.Fatalf("blocksize %d: %d partitions", bs, input.NPartitions())
+		}
+	}
+}
+
+func readGolden(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// tableRows renders a table as a header row and value rows, nulls as "".
+func tableRows(tbl arrow.Table) [][]string {
+	rows := make([][]string, tbl.NumRows()+1)
+	for c := 0; c < int(tbl.NumCols()); c++ {
+		rows[0] = append(rows[0], tbl.Schema().Field(c).Name)
+		r := 1
+		for _, ch := range tbl.Column(c).Data().Chunks() {
+			for i := 0; i < ch.Len(); i++ {
+				v := ""
+				if ch.IsValid(i) {
+					v = ch.ValueStr(i)
+				}
+				rows[r] = append(rows[r], v)
+				r++
+			}
+		}
+	}
+	return rows
+}
+
+func compareRows(t *testing.T, name string, got, want [][]string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d rows, pandas has %d\n got %v\nwant %v", name, len(got)-1, len(want)-1, head(got), head(want))
+	}
+	for r := range want {
+		if len(got[r]) != len(want[r]) {
+			t.Fatalf("%s row %d: %v, pandas %v", name, r, got[r], want[r])
+		}
+		for c := range want[r] {
+			if !sameCell(got[r][c], want[r][c]) {
+				t.Fatalf("%s row %d column %s: %q, pandas %q\n got %v\nwant %v", name, r, want[0][c], got[r][c], want[r][c], got[r], want[r])
+			}
+		}
+	}
+}
+
+func head(rows [][]string) [][]string { return rows[:min(len(rows), 4)] }
+
+// sameCell compares a cell with pandas' rendering: numbers within 1e-8 relative
+// (pandas printed 10 significant digits; integer columns with nulls print as floats),
+// booleans case-insensitively, everything else exactly.
+func sameCell(got, want string) bool {
+	if got == want || strings.EqualFold(got, want) {
+		return true
+	}
+	g, err1 := strconv.ParseFloat(got, 64)
+	w, err2 := strconv.ParseFloat(want, 64)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return math.Abs(g-w) <= 1e-8*math.Max(1, math.Abs(w))
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/python3
+"""Golden results for the dataframe tests, computed by real pandas.
+
+Run with Debian's pandas: /usr/bin/python3 testdata/dataframe/make_goldens.py
+It writes the inputs (people-0.csv .. people-2.csv, a deterministic table with
+nulls, NaN, quoted fields and mixed types) and one golden CSV per query in
+golden/. dataframe/golden_test.go runs the same queries with gask and compares.
+"""
+
+import os
+import random
+
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GOLDEN = os.path.join(HERE, "golden")
+
+
+def make_input():
+    rng = random.Random(7)
+    cities = ["paris", "lyon", "nice", "lille, nord", 'say "hi"']
+    rows = []
+    for i in range(240):
+        rows.append({
+            "id": i,
+            "city": None if i % 17 == 5 else rng.choice(cities),
+            "grade": None if i % 23 == 3 else rng.randint(1, 4),
+            "score": float("nan") if i % 11 == 2 else round(rng.uniform(-50, 150), 3),
+            "bonus": None if i % 3 == 0 else rng.randint(0, 20),
+            "ok": None if i % 29 == 0 else rng.random() < 0.5,
+            "note": None if i % 13 == 0 else rng.choice(["a", "b\nc", "", "d,e"]),
+        })
+    df = pd.DataFrame(rows)
+    df["grade"] = df["grade"].astype("Int64")
+    df["bonus"] = df["bonus"].astype("Int64")
+    df["ok"] = df["ok"].astype("boolean")
+    # Three files; the last is empty of rows (an empty partition).
+    for part, (lo, hi) in enumerate([(0, 130), (130, 240), (240, 240)]):
+        df.iloc[lo:hi].to_csv(os.path.join(HERE, f"people-{part}.csv"),
+                              index=False, na_rep="")
+    return pd.concat(
+        [pd.read_csv(os.path.join(HERE, f"people-{p}.csv"), keep_default_na=True)
+         for p in range(3)], ignore_index=True)
+
+
+def queries(df):
+    """name -> pandas result; dataframe/golden_test.go has the same names."""
+    q = {}
+    q["filter_select"] = df[df.score > 50][["id", "city", "score"]]
+    q["with_column"] = df.assign(
+        total=df.score + df.bonus.fillna(0),
+        ratio=df.score / (df.bonus + 1))[["id", "total", "ratio"]]
+    q["isin_between"] = df[df.city.isin(["paris", "nice"])
+                           & df.score.between(0, 100)][["id", "city"]]
+    q["null_tests"] = df[df.bonus.isna() | df.city.isna()][["id"]]
+    g = df.groupby("city")
+    q["groupby_city"] = pd.DataFrame({
+        "score_sum": g.score.sum(), "score_mean": g.score.mean(),
+        "score_min": g.score.min(), "score_max": g.score.max(),
+        "score_count": g.score.count(), "size": g.size(),
+        "score_std": g.score.std(), "score_var": g.score.var(),
+        "bonus_sum": g.bonus.sum(), "id_first": g.id.first(),
+        "id_last": g.id.last()}).reset_index()
+    g2 = df.groupby(["city", "grade"])
+    q["groupby_two_keys"] = pd.DataFrame({
+        "score_sum": g2.score.sum(), "n": g2.size(),
+        "bonus_mean": g2.bonus.mean()}).reset_index()
+    g3 = df.groupby("grade", dropna=False)
+    q["groupby_keep_nulls"] = pd.DataFrame({
+        "score_mean": g3.score.mean(), "n": g3.size()}).reset_index()
+    g4 = df.groupby("ok")
+    q["groupby_bool"] = pd.DataFrame({
+        "score_max": g4.score.max(),
+        # pandas 1.5 cannot min an object column holding NaN; skipna means this:
+        "city_min": g4.city.agg(lambda s: s.dropna().min())}).reset_index()
+    num = df[["id", "score", "bonus"]]
+    q["sum"] = num.sum().to_frame().T
+    q["mean"] = num.mean().to_frame().T
+    q["std"] = num.std().to_frame().T
+    q["count"] = df.count().to_frame().T
+    return q
+
+
+def main():
+    os.makedirs(GOLDEN, exist_ok=True)
+    df = make_input()
+    for name, res in queries(df).items():
+        res.to_csv(os.path.join(GOLDEN, name + ".csv"), index=False,
+                   na_rep="", float_format="%.10g")
+    print(f"pandas {pd.__version__}, numpy {np.__version__}: "
+          f"{len(df)} rows, goldens in {GOLDEN}")
+
+
+if __name__ == "__main__":
+    main()
