@@ -3,6 +3,7 @@ package dataframe
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -34,6 +35,10 @@ func newAccumulator(fn string, in arrow.DataType) (accumulator, error) {
 		return &countAcc{}, nil
 	case "min", "max", "first", "last":
 		return &pickAcc{kind: fn, typ: in}, nil
+	case "median":
+		return &medianAcc{}, nil
+	case "corr":
+		return &corrAcc{}, nil
 	}
 	return nil, fmt.Errorf("dataframe: unknown aggregation %q", fn)
 }
@@ -368,6 +373,147 @@ func (a *pickAcc) final(mem memory.Allocator) arrow.Array {
 		case *array.BooleanBuilder:
 			bb.Append(a.b[g])
 		}
+	}
+	return b.NewArray()
+}
+
+// medianAcc keeps every present value of each group (state: a list column).
+type medianAcc struct{ vs [][]float64 }
+
+func (a *medianAcc) grow(n int) { a.vs = growTo(a.vs, n) }
+
+func (a *medianAcc) update(ids []int32, col arrow.Array) {
+	for r, g := range ids {
+		if g >= 0 && valid(col, r) {
+			f, _ := numeric(col, r)
+			a.vs[g] = append(a.vs[g], f)
+		}
+	}
+}
+
+func (a *medianAcc) stateWidth() int { return 1 }
+
+func (a *medianAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	b := array.NewListBuilder(mem, arrow.PrimitiveTypes.Float64)
+	defer b.Release()
+	vb := b.ValueBuilder().(*array.Float64Builder)
+	for _, vs := range a.vs {
+		b.Append(true)
+		vb.AppendValues(vs, nil)
+	}
+	return []string{"values"}, []arrow.Array{b.NewArray()}
+}
+
+func (a *medianAcc) merge(ids []int32, cols []arrow.Array) {
+	l := cols[0].(*array.List)
+	vals := l.ListValues().(*array.Float64).Float64Values()
+	offs := l.Offsets()
+	for r, g := range ids {
+		if g >= 0 {
+			a.vs[g] = append(a.vs[g], vals[offs[r]:offs[r+1]]...)
+		}
+	}
+}
+
+func (a *medianAcc) final(mem memory.Allocator) arrow.Array {
+	b := array.NewFloat64Builder(mem)
+	defer b.Release()
+	for _, vs := range a.vs {
+		n := len(vs)
+		if n == 0 {
+			b.AppendNull()
+			continue
+		}
+		slices.Sort(vs)
+		if n%2 == 1 {
+			b.Append(vs[n/2])
+		} else {
+			b.Append((vs[n/2-1] + vs[n/2]) / 2)
+		}
+	}
+	return b.NewArray()
+}
+
+// corrAcc keeps count, means and co-moments of two columns (pairwise complete rows).
+type corrAcc struct {
+	n                []int64
+	mx, my, sxx, syy []float64
+	sxy              []float64
+}
+
+func (a *corrAcc) grow(n int) {
+	a.n = growTo(a.n, n)
+	a.mx, a.my = growTo(a.mx, n), growTo(a.my, n)
+	a.sxx, a.syy, a.sxy = growTo(a.sxx, n), growTo(a.syy, n), growTo(a.sxy, n)
+}
+
+func (a *corrAcc) update(ids []int32, col arrow.Array) {}
+
+func (a *corrAcc) update2(ids []int32, x, y arrow.Array) {
+	for r, g := range ids {
+		if g < 0 || !valid(x, r) || !valid(y, r) {
+			continue
+		}
+		xv, _ := numeric(x, r)
+		yv, _ := numeric(y, r)
+		a.n[g]++
+		n := float64(a.n[g])
+		dx := xv - a.mx[g]
+		dy := yv - a.my[g]
+		a.mx[g] += dx / n
+		a.my[g] += dy / n
+		a.sxx[g] += dx * (xv - a.mx[g])
+		a.syy[g] += dy * (yv - a.my[g])
+		a.sxy[g] += dx * (yv - a.my[g])
+	}
+}
+
+func (a *corrAcc) stateWidth() int { return 6 }
+
+func (a *corrAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	nb := array.NewInt64Builder(mem)
+	defer nb.Release()
+	nb.AppendValues(a.n, nil)
+	out := []arrow.Array{nb.NewArray()}
+	for _, v := range [][]float64{a.mx, a.my, a.sxx, a.syy, a.sxy} {
+		fb := array.NewFloat64Builder(mem)
+		fb.AppendValues(v, nil)
+		out = append(out, fb.NewArray())
+		fb.Release()
+	}
+	return []string{"n", "mx", "my", "sxx", "syy", "sxy"}, out
+}
+
+func (a *corrAcc) merge(ids []int32, cols []arrow.Array) {
+	ns := cols[0].(*array.Int64).Int64Values()
+	f := func(i int) []float64 { return cols[i].(*array.Float64).Float64Values() }
+	mx, my, sxx, syy, sxy := f(1), f(2), f(3), f(4), f(5)
+	for r, g := range ids {
+		if g < 0 || ns[r] == 0 {
+			continue
+		}
+		n1, n2 := float64(a.n[g]), float64(ns[r])
+		n := n1 + n2
+		dx, dy := mx[r]-a.mx[g], my[r]-a.my[g]
+		a.sxx[g] += sxx[r] + dx*dx*n1*n2/n
+		a.syy[g] += syy[r] + dy*dy*n1*n2/n
+		a.sxy[g] += sxy[r] + dx*dy*n1*n2/n
+		a.mx[g] += dx * n2 / n
+		a.my[g] += dy * n2 / n
+		a.n[g] += ns[r]
+	}
+}
+
+func (a *corrAcc) final(mem memory.Allocator) arrow.Array {
+	b := array.NewFloat64Builder(mem)
+	defer b.Release()
+	for g := range a.n {
+		d := math.Sqrt(a.sxx[g] * a.syy[g])
+		if a.n[g] < 2 || d == 0 {
+			b.AppendNull()
+			continue
+		}
+		b.Append(a.sxy[g] / d)
 	}
 	return b.NewArray()
 }

@@ -21,43 +21,52 @@ import (
 // null; Std and Var use ddof=1 and are null for fewer than two values; Count counts
 // the values that are not missing; Size counts rows.
 type Agg struct {
-	Func   string // sum, mean, min, max, count, size, std, var, first, last
-	Column string // the input column (none for size)
-	Name   string // the output column
+	Func    string // sum, mean, min, max, count, size, std, var, first, last, median, corr
+	Column  string // the input column (none for size)
+	Name    string // the output column
+	Column2 string // the second column (corr)
 }
 
 // As names the output column.
 func (a Agg) As(name string) Agg { a.Name = name; return a }
 
 // Sum adds up a numeric column.
-func Sum(col string) Agg { return Agg{"sum", col, col} }
+func Sum(col string) Agg { return Agg{"sum", col, col, ""} }
 
 // Mean averages a numeric column.
-func Mean(col string) Agg { return Agg{"mean", col, col} }
+func Mean(col string) Agg { return Agg{"mean", col, col, ""} }
 
 // Min is a column's smallest value (numbers or strings).
-func Min(col string) Agg { return Agg{"min", col, col} }
+func Min(col string) Agg { return Agg{"min", col, col, ""} }
 
 // Max is a column's largest value (numbers or strings).
-func Max(col string) Agg { return Agg{"max", col, col} }
+func Max(col string) Agg { return Agg{"max", col, col, ""} }
 
 // Count counts a column's values that are not missing.
-func Count(col string) Agg { return Agg{"count", col, col} }
+func Count(col string) Agg { return Agg{"count", col, col, ""} }
 
 // Size counts rows, missing values included.
 func Size() Agg { return Agg{Func: "size", Name: "size"} }
 
 // Std is a numeric column's sample standard deviation (ddof=1).
-func Std(col string) Agg { return Agg{"std", col, col} }
+func Std(col string) Agg { return Agg{"std", col, col, ""} }
 
 // Var is a numeric column's sample variance (ddof=1).
-func Var(col string) Agg { return Agg{"var", col, col} }
+func Var(col string) Agg { return Agg{"var", col, col, ""} }
 
 // First is a column's first value that is not missing, in partition order.
-func First(col string) Agg { return Agg{"first", col, col} }
+func First(col string) Agg { return Agg{"first", col, col, ""} }
 
 // Last is a column's last value that is not missing, in partition order.
-func Last(col string) Agg { return Agg{"last", col, col} }
+func Last(col string) Agg { return Agg{"last", col, col, ""} }
+
+// Median is a numeric column's median (the mean of the two middle values for an even
+// count), computed exactly: every group's values are kept until the end.
+func Median(col string) Agg { return Agg{"median", col, col, ""} }
+
+// Corr is the Pearson correlation of two numeric columns over the rows where both
+// are present (null for fewer than two such rows or a constant column).
+func Corr(x, y string) Agg { return Agg{"corr", x, "corr_" + x + "_" + y, y} }
 
 // aggSpec is the plain-data description of a grouped aggregation that the kernels get.
 type aggSpec struct {
@@ -95,7 +104,7 @@ func outputType(fn string, in arrow.DataType) (arrow.DataType, error) {
 			return in, nil
 		}
 		return arrow.PrimitiveTypes.Int64, nil
-	case "mean", "std", "var":
+	case "mean", "std", "var", "median", "corr":
 		if !numeric {
 			return nil, fmt.Errorf("%s needs numbers", fn)
 		}
@@ -223,6 +232,16 @@ func aggregate(df *DataFrame, keys []string, aggs []Agg, dropna bool, splitEvery
 				return failed(fmt.Errorf("dataframe: %s(%s): cannot aggregate %s", a.Func, a.Column, s.Field(idx[0]).Type))
 			}
 			addNeed(a.Column)
+		}
+		if a.Func == "corr" {
+			idx := s.FieldIndices(a.Column2)
+			if len(idx) == 0 {
+				return failed(fmt.Errorf("dataframe: corr: unknown column %q (columns: %s)", a.Column2, strings.Join(df.Columns(), ", ")))
+			}
+			if t, ok := normType(s.Field(idx[0]).Type); !ok || t.ID() == arrow.STRING {
+				return failed(fmt.Errorf("dataframe: corr(%s, %s): %q is %s, not a number", a.Column, a.Column2, a.Column2, s.Field(idx[0]).Type))
+			}
+			addNeed(a.Column2)
 		}
 		out, err := outputType(a.Func, in)
 		if err != nil {
@@ -430,7 +449,17 @@ func (st *aggState) update(ctx context.Context, rec arrow.RecordBatch) error {
 		if err != nil {
 			return err
 		}
-		st.accs[i].update(ids, col)
+		if c, ok := st.accs[i].(*corrAcc); ok {
+			y, err := column(ctx, rec, a.Column2, arrow.PrimitiveTypes.Float64)
+			if err != nil {
+				col.Release()
+				return err
+			}
+			c.update2(ids, col, y)
+			y.Release()
+		} else {
+			st.accs[i].update(ids, col)
+		}
 		col.Release()
 	}
 	return nil

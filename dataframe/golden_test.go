@@ -53,6 +53,9 @@ var goldenQueries = map[string]func(df *dataframe.DataFrame) *dataframe.DataFram
 	"groupby_bool": func(df *dataframe.DataFrame) *dataframe.DataFrame {
 		return df.GroupBy("ok").Agg(dataframe.Max("score").As("score_max"), dataframe.Min("city").As("city_min"))
 	},
+	"groupby_median_corr": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.GroupBy("grade").Agg(dataframe.Median("score").As("score_median"), dataframe.Corr("score", "bonus"))
+	},
 	"sum":   func(df *dataframe.DataFrame) *dataframe.DataFrame { return df.Select("id", "score", "bonus").Sum() },
 	"mean":  func(df *dataframe.DataFrame) *dataframe.DataFrame { return df.Select("id", "score", "bonus").Mean() },
 	"std":   func(df *dataframe.DataFrame) *dataframe.DataFrame { return df.Select("id", "score", "bonus").Std() },

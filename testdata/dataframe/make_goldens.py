@@ -74,6 +74,11 @@ def queries(df):
         "score_max": g4.score.max(),
         # pandas 1.5 cannot min an object column holding NaN; skipna means this:
         "city_min": g4.city.agg(lambda s: s.dropna().min())}).reset_index()
+    g5 = df.groupby("grade")
+    q["groupby_median_corr"] = pd.DataFrame({
+        "score_median": g5.score.median(),
+        "corr_score_bonus": g5.apply(
+            lambda d: d.score.corr(d.bonus.astype("float64")))}).reset_index()
     num = df[["id", "score", "bonus"]]
     q["sum"] = num.sum().to_frame().T
     q["mean"] = num.mean().to_frame().T
