@@ -1,0 +1,81 @@
+// Command gask-groupby runs the db-benchmark (H2O) group-by questions on gask and
+// prints one line per step in the format of bench/peers (see its README), so
+// bench/peers/run_groupby.sh can put gask beside DuckDB, Polars and Dask.
+//
+//	go run ./bench/cmd/gask-groupby [-runs N] [-scheduler threads] G1_1e7_1e2_0_0.csv
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/gask-dev/gask"
+	"github.com/gask-dev/gask/bench/h2oq"
+	"github.com/gask-dev/gask/dataframe"
+)
+
+func main() {
+	runs := flag.Int("runs", 1, "repetitions per question; the fastest is reported")
+	schedName := flag.String("scheduler", "", "scheduler (default: GASK_SCHEDULER or threads)")
+	blocksize := flag.Int64("blocksize", 32<<20, "CSV block size in bytes")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: gask-groupby [-runs N] [-scheduler S] G1_*.csv")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), flag.Arg(0), *runs, *schedName, *blocksize); err != nil {
+		slog.Error("gask-groupby", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, path string, runs int, schedName string, blocksize int64) error {
+	var opts []gask.Option
+	if schedName != "" {
+		s, err := gask.SchedulerFromName(schedName)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, gask.WithScheduler(s))
+	}
+	t0 := time.Now()
+	x, err := dataframe.ReadCSV(path, dataframe.Blocksize(blocksize)).Persist(ctx, opts...)
+	if err != nil {
+		return err
+	}
+	load := time.Since(t0).Seconds()
+	all, err := x.Compute(ctx, opts...) // holds no copy: the table shares the persisted buffers
+	if err != nil {
+		return err
+	}
+	fmt.Println(h2oq.Line("gask", "load", load, all.NumRows(), h2oq.Sums(all, []string{"id1", "id2", "id3", "id4", "id5", "id6"})))
+	all.Release()
+	for _, q := range h2oq.GroupBy() {
+		if q.Build == nil {
+			fmt.Fprintf(os.Stderr, "gask-groupby: %s is not supported yet\n", q.Name)
+			continue
+		}
+		best := 0.0
+		var rows int64
+		var sums []float64
+		for r := 0; r < runs; r++ {
+			t := time.Now()
+			tbl, err := q.Build(x).Compute(ctx, opts...)
+			if err != nil {
+				return fmt.Errorf("%s: %w", q.Name, err)
+			}
+			sec := time.Since(t).Seconds()
+			if r == 0 || sec < best {
+				best = sec
+			}
+			rows, sums = tbl.NumRows(), h2oq.Sums(tbl, q.Keys)
+			tbl.Release()
+		}
+		fmt.Println(h2oq.Line("gask", q.Name, best, rows, sums))
+	}
+	return nil
+}
