@@ -75,6 +75,7 @@ type aggSpec struct {
 	Aggs     []Agg
 	InTypes  []string // normalized input type of each aggregation's column
 	DropNA   bool
+	Unsorted bool // leave groups in order of first appearance
 }
 
 // normType is the type a column is normalized to before grouping or aggregating.
@@ -122,6 +123,7 @@ type GroupBy struct {
 	df         *DataFrame
 	keys       []string
 	dropna     bool
+	unsorted   bool
 	splitEvery int
 }
 
@@ -135,6 +137,10 @@ func (df *DataFrame) GroupBy(keys ...string) *GroupBy {
 // KeepNullKeys keeps rows whose key is null, grouped together (pandas' dropna=False).
 func (g *GroupBy) KeepNullKeys() *GroupBy { c := *g; c.dropna = false; return &c }
 
+// Sort(false) leaves the groups in order of first appearance instead of sorting them
+// by key (pandas' sort=False): faster for many groups.
+func (g *GroupBy) Sort(sorted bool) *GroupBy { c := *g; c.unsorted = !sorted; return &c }
+
 // SplitEvery sets how many partial results each step of the tree reduction combines
 // (default 8).
 func (g *GroupBy) SplitEvery(n int) *GroupBy { c := *g; c.splitEvery = n; return &c }
@@ -143,7 +149,14 @@ func (g *GroupBy) SplitEvery(n int) *GroupBy { c := *g; c.splitEvery = n; return
 // aggregation, one row per group, sorted by the keys (null keys last). Each partition
 // is aggregated on its own and the partial results are combined as a tree.
 func (g *GroupBy) Agg(aggs ...Agg) *DataFrame {
-	return aggregate(g.df, g.keys, aggs, g.dropna, g.splitEvery)
+	out := aggregate(g.df, g.keys, aggs, g.dropna, g.splitEvery)
+	if g.unsorted && out.err == nil {
+		src := out.plan.src.(*aggSource)
+		src.spec.Unsorted = true
+		src.key += "-unsorted"
+		out.plan.key = src.key
+	}
+	return out
 }
 
 // Agg aggregates the whole DataFrame into one row.
@@ -438,6 +451,9 @@ func (st *aggState) update(ctx context.Context, rec arrow.RecordBatch) error {
 			return err
 		}
 	}
+	if st.g.multi != nil {
+		st.g.reserve(n) // many-column keys: mostly many groups
+	}
 	ids := st.g.ids(keys, n)
 	for i, a := range st.spec.Aggs {
 		st.accs[i].grow(st.g.ngroups)
@@ -471,10 +487,9 @@ func stateName(i int, p string) string { return fmt.Sprintf("_a%d_%s", i, p) }
 // stateRecord is the partial result: key columns and every accumulator's state.
 func (st *aggState) stateRecord() arrow.RecordBatch {
 	var fields []arrow.Field
-	var cols []arrow.Array
+	cols := st.g.keyArrays(st.mem)
 	for i, k := range st.spec.Keys {
 		fields = append(fields, arrow.Field{Name: k, Type: st.keyTypes[i], Nullable: true})
-		cols = append(cols, st.g.keys[i].NewArray())
 	}
 	for i, acc := range st.accs {
 		acc.grow(st.g.ngroups)
@@ -496,6 +511,7 @@ func (st *aggState) merge(rec arrow.RecordBatch) error {
 	for i := range st.spec.Keys {
 		keys[i] = rec.Column(i)
 	}
+	st.g.reserve(n) // a partial result has one row per group
 	ids := st.g.ids(keys, n)
 	col := len(st.spec.Keys)
 	for _, acc := range st.accs {
@@ -511,11 +527,10 @@ func (st *aggState) merge(rec arrow.RecordBatch) error {
 func (st *aggState) result() (arrow.RecordBatch, error) {
 	n := st.g.ngroups
 	var fields []arrow.Field
-	var cols []arrow.Array
+	cols := st.g.keyArrays(st.mem)
 	defer func() { releaseArrays(cols) }()
 	for i, k := range st.spec.Keys {
 		fields = append(fields, arrow.Field{Name: k, Type: st.keyTypes[i], Nullable: true})
-		cols = append(cols, st.g.keys[i].NewArray())
 	}
 	for i, acc := range st.accs {
 		acc.grow(n)
@@ -524,7 +539,7 @@ func (st *aggState) result() (arrow.RecordBatch, error) {
 		cols = append(cols, out)
 	}
 	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
-	if len(st.spec.Keys) == 0 || n < 2 {
+	if len(st.spec.Keys) == 0 || n < 2 || st.spec.Unsorted {
 		return rec, nil
 	}
 	defer rec.Release()
@@ -543,41 +558,110 @@ func (st *aggState) result() (arrow.RecordBatch, error) {
 	return out.(*compute.RecordDatum).Value, nil
 }
 
-// sortOrder sorts rows by the key columns ascending, nulls last.
+// sortOrder sorts rows by the key columns ascending, nulls last. Each key column is
+// turned into a typed comparison once, so the sort does no type switch per compare.
 func sortOrder(keys []arrow.Array, n int) []int {
+	cmps := make([]func(a, b int) int, len(keys))
+	for i, k := range keys {
+		cmps[i] = columnCompare(k)
+	}
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		for _, k := range keys {
-			an, bn := k.IsNull(a), k.IsNull(b)
-			switch {
-			case an && bn:
-				continue
-			case an:
-				return 1
-			case bn:
-				return -1
-			}
-			var c int
-			switch x := k.(type) {
-			case *array.Int64:
-				c = cmp.Compare(x.Value(a), x.Value(b))
-			case *array.Float64:
-				c = cmp.Compare(x.Value(a), x.Value(b))
-			case *array.String:
-				c = strings.Compare(x.Value(a), x.Value(b))
-			case *array.Boolean:
-				c = cmp.Compare(b2i(x.Value(a)), b2i(x.Value(b)))
-			}
-			if c != 0 {
-				return c
+		for _, c := range cmps {
+			if r := c(a, b); r != 0 {
+				return r
 			}
 		}
 		return 0
 	})
 	return order
+}
+
+// columnCompare compares two rows of one column, nulls last.
+func columnCompare(k arrow.Array) func(a, b int) int {
+	withNulls := func(c func(a, b int) int) func(a, b int) int {
+		if k.NullN() == 0 {
+			return c
+		}
+		return func(a, b int) int {
+			an, bn := k.IsNull(a), k.IsNull(b)
+			switch {
+			case an && bn:
+				return 0
+			case an:
+				return 1
+			case bn:
+				return -1
+			}
+			return c(a, b)
+		}
+	}
+	switch x := k.(type) {
+	case *array.Int64:
+		vs := x.Int64Values()
+		return withNulls(func(a, b int) int { return cmp.Compare(vs[a], vs[b]) })
+	case *array.Float64:
+		vs := x.Float64Values()
+		return withNulls(func(a, b int) int { return cmp.Compare(vs[a], vs[b]) })
+	case *array.String, *array.Boolean:
+		rank := denseRanks(k)
+		return func(a, b int) int { return cmp.Compare(rank[a], rank[b]) }
+	}
+	return func(int, int) int { return 0 }
+}
+
+// denseRanks maps each row of a string or bool column to the rank of its value among
+// the column's distinct values (nulls rank last), so sorting compares integers.
+func denseRanks(k arrow.Array) []int32 {
+	n := k.Len()
+	rank := make([]int32, n)
+	switch x := k.(type) {
+	case *array.Boolean:
+		for i := range n {
+			switch {
+			case x.IsNull(i):
+				rank[i] = 2
+			case x.Value(i):
+				rank[i] = 1
+			}
+		}
+	case *array.String:
+		ids := make(map[string]int32)
+		var distinct []string
+		for i := range n {
+			if x.IsNull(i) {
+				continue
+			}
+			v := x.Value(i)
+			id, ok := ids[v]
+			if !ok {
+				id = int32(len(distinct))
+				ids[v] = id
+				distinct = append(distinct, v)
+			}
+			rank[i] = id
+		}
+		order := make([]int32, len(distinct))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortFunc(order, func(a, b int32) int { return strings.Compare(distinct[a], distinct[b]) })
+		pos := make([]int32, len(distinct))
+		for r, id := range order {
+			pos[id] = int32(r)
+		}
+		for i := range n {
+			if x.IsNull(i) {
+				rank[i] = int32(len(distinct))
+			} else {
+				rank[i] = pos[rank[i]]
+			}
+		}
+	}
+	return rank
 }
 
 func b2i(b bool) int {

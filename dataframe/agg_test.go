@@ -40,3 +40,17 @@ func TestGroupByAgg(t *testing.T) {
 		}
 	})
 }
+
+func TestGroupByUnsorted(t *testing.T) {
+	ctx := checked(t)
+	df := dataframe.FromRecords(trips, 1).GroupBy("city").Sort(false).Agg(dataframe.Size())
+	tbl, err := df.Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	// Order of first appearance: paris, lyon, nice.
+	if got := tableString(t, tbl); got != "city,size\nparis,3\nlyon,2\nnice,2\n" {
+		t.Fatalf("got\n%s", got)
+	}
+}

@@ -269,6 +269,11 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 		}
 		cols, outFields = sortedCols, sortedFields
 	}
+	// Reserve once for an upper bound of the rows (the block's line count).
+	est := bytes.Count(rr.data[rr.pos:], nl) + 1
+	for _, c := range cols {
+		c.b.Reserve(est)
+	}
 	nulls := newNullSet(b.Opts.NullValues)
 	hint := ""
 	if len(b.Opts.Types) == 0 {
@@ -294,30 +299,36 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 		if len(rr.fields) != nf {
 			return nil, csvError(b.File.Path, line, "", "%d fields, want %d", len(rr.fields), nf)
 		}
+		if int(rows) == est { // more records than lines cannot happen; stay safe anyway
+			for _, c := range cols {
+				c.b.Reserve(est)
+			}
+			est *= 2
+		}
 		for _, c := range cols {
 			f := rr.fields[c.idx]
 			switch bb := c.b.(type) {
 			case *array.Int64Builder:
 				if v, ok := parseInt(f); ok {
-					bb.Append(v)
+					bb.UnsafeAppend(v)
 				} else if nulls.is(f) {
-					bb.AppendNull()
+					bb.UnsafeAppendBoolToBitmap(false)
 				} else {
 					return nil, csvError(b.File.Path, line, c.name, "cannot parse %q as int64%s", f, hint)
 				}
 			case *array.Float64Builder:
 				if nulls.is(f) {
-					bb.AppendNull()
+					bb.UnsafeAppendBoolToBitmap(false)
 				} else if v, ok := parseFloat(f); ok {
-					bb.Append(v)
+					bb.UnsafeAppend(v)
 				} else {
 					return nil, csvError(b.File.Path, line, c.name, "cannot parse %q as float64%s", f, hint)
 				}
 			case *array.BooleanBuilder:
 				if v, ok := parseBool(f); ok {
-					bb.Append(v)
+					bb.UnsafeAppend(v)
 				} else if nulls.is(f) {
-					bb.AppendNull()
+					bb.UnsafeAppendBoolToBitmap(false)
 				} else {
 					return nil, csvError(b.File.Path, line, c.name, "cannot parse %q as bool%s", f, hint)
 				}

@@ -1,9 +1,7 @@
 package dataframe
 
 import (
-	"encoding/binary"
 	"math"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -11,39 +9,69 @@ import (
 )
 
 // grouper assigns a dense group id to every distinct key tuple, in order of first
-// appearance, and keeps each group's key values.
+// appearance, and keeps each group's key values. One int64 or string key uses a Go
+// map of the value; several keys use a hash table of 64-bit row hashes computed
+// column by column, with the candidates' keys compared in typed storage.
 type grouper struct {
 	types   []arrow.DataType
 	dropna  bool
 	ngroups int
 	i64     map[int64]int32  // one int64 key
 	str     map[string]int32 // one string key
-	enc     map[string]int32 // any other key: an encoded tuple
 	nullID  int32            // the null key's group (single-key paths), -1 if none
-	keys    []array.Builder
-	buf     []byte
+	multi   *multiKeys       // several keys, or a float or bool key
+	keys    []array.Builder  // single-key paths: the groups' keys
 }
 
 func newGrouper(mem memory.Allocator, types []arrow.DataType, dropna bool) *grouper {
 	g := &grouper{types: types, dropna: dropna, nullID: -1}
-	for _, t := range types {
-		g.keys = append(g.keys, array.NewBuilder(mem, t))
-	}
 	switch {
 	case len(types) == 1 && types[0].ID() == arrow.INT64:
 		g.i64 = map[int64]int32{}
 	case len(types) == 1 && types[0].ID() == arrow.STRING:
 		g.str = map[string]int32{}
-	default:
-		g.enc = map[string]int32{}
+	case len(types) > 0:
+		g.multi = newMultiKeys(types)
+	}
+	if g.multi == nil {
+		for _, t := range types {
+			g.keys = append(g.keys, array.NewBuilder(mem, t))
+		}
 	}
 	return g
+}
+
+// reserve makes room for about n more groups, so the tables do not grow step by step.
+func (g *grouper) reserve(n int) {
+	if n < 1024 || g.ngroups > 0 {
+		return
+	}
+	switch {
+	case g.i64 != nil:
+		g.i64 = make(map[int64]int32, n)
+	case g.str != nil:
+		g.str = make(map[string]int32, n)
+	case g.multi != nil:
+		g.multi.reserve(n)
+	}
 }
 
 func (g *grouper) release() {
 	for _, b := range g.keys {
 		b.Release()
 	}
+}
+
+// keyArrays returns the groups' key columns, which the caller releases.
+func (g *grouper) keyArrays(mem memory.Allocator) []arrow.Array {
+	if g.multi != nil {
+		return g.multi.arrays(mem)
+	}
+	out := make([]arrow.Array, len(g.keys))
+	for i, b := range g.keys {
+		out[i] = b.NewArray()
+	}
+	return out
 }
 
 // ids returns the group id of every row of the key columns; -1 marks a row dropped for
@@ -62,7 +90,7 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 		kb := g.keys[0].(*array.Int64Builder)
 		for i := range n {
 			if a.IsNull(i) {
-				out[i] = g.null(i)
+				out[i] = g.null()
 				continue
 			}
 			v := a.Value(i)
@@ -80,7 +108,7 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 		kb := g.keys[0].(*array.StringBuilder)
 		for i := range n {
 			if a.IsNull(i) {
-				out[i] = g.null(i)
+				out[i] = g.null()
 				continue
 			}
 			v := a.Value(i) // points into the array: copied only when the group is new
@@ -95,29 +123,14 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 			out[i] = id
 		}
 	default:
-		for i := range n {
-			buf, hasNull := g.encode(cols, i)
-			if hasNull && g.dropna {
-				out[i] = -1
-				continue
-			}
-			id, ok := g.enc[unsafe.String(unsafe.SliceData(buf), len(buf))]
-			if !ok {
-				id = int32(g.ngroups)
-				g.ngroups++
-				g.enc[string(buf)] = id
-				for c, col := range cols {
-					appendValue(g.keys[c], col, i)
-				}
-			}
-			out[i] = id
-		}
+		g.multi.ids(cols, n, g.dropna, out)
+		g.ngroups = g.multi.n
 	}
 	return out
 }
 
 // null is the group of a null key in the single-key paths.
-func (g *grouper) null(int) int32 {
+func (g *grouper) null() int32 {
 	if g.dropna {
 		return -1
 	}
@@ -129,59 +142,229 @@ func (g *grouper) null(int) int32 {
 	return g.nullID
 }
 
-// encode writes row i's key tuple into g.buf.
-func (g *grouper) encode(cols []arrow.Array, i int) ([]byte, bool) {
-	b := g.buf[:0]
-	hasNull := false
-	for _, c := range cols {
-		if c.IsNull(i) {
-			b = append(b, 0)
-			hasNull = true
-			continue
-		}
-		b = append(b, 1)
-		switch a := c.(type) {
-		case *array.Int64:
-			b = binary.LittleEndian.AppendUint64(b, uint64(a.Value(i)))
-		case *array.Float64:
-			v := a.Value(i)
-			if v == 0 {
-				v = 0 // -0 and 0 are one key
-			}
-			if math.IsNaN(v) {
-				v = math.NaN()
-			}
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-		case *array.String:
-			s := a.Value(i)
-			b = binary.LittleEndian.AppendUint32(b, uint32(len(s)))
-			b = append(b, s...)
-		case *array.Boolean:
-			if a.Value(i) {
-				b = append(b, 1)
-			} else {
-				b = append(b, 0)
-			}
-		}
-	}
-	g.buf = b
-	return b, hasNull
+// multiKeys is an open-addressing hash table of key tuples.
+type multiKeys struct {
+	types []arrow.DataType
+	n     int      // groups
+	slots []int32  // group id + 1, 0 empty; len is a power of two
+	hash  []uint64 // each group's hash
+	cols  []keyCol // each key column's values, by group
+	rowH  []uint64 // scratch: row hashes
 }
 
-// appendValue appends element i of a to a builder of the same type.
-func appendValue(b array.Builder, a arrow.Array, i int) {
-	if a.IsNull(i) {
-		b.AppendNull()
-		return
+// keyCol stores one key column's values by group.
+type keyCol struct {
+	valid []bool
+	i64   []int64
+	f64   []float64
+	str   []string
+	b     []bool
+}
+
+func newMultiKeys(types []arrow.DataType) *multiKeys {
+	return &multiKeys{types: types, cols: make([]keyCol, len(types)), slots: make([]int32, 1024)}
+}
+
+func (m *multiKeys) reserve(n int) {
+	size := 1024
+	for size < 2*n {
+		size <<= 1
 	}
-	switch x := a.(type) {
-	case *array.Int64:
-		b.(*array.Int64Builder).Append(x.Value(i))
-	case *array.Float64:
-		b.(*array.Float64Builder).Append(x.Value(i))
-	case *array.String:
-		b.(*array.StringBuilder).Append(x.Value(i))
-	case *array.Boolean:
-		b.(*array.BooleanBuilder).Append(x.Value(i))
+	if size > len(m.slots) && m.n == 0 {
+		m.slots = make([]int32, size)
 	}
+}
+
+const (
+	hashMul  = 0x9e3779b97f4a7c15
+	nullHash = 0x5bd1e9955bd1e995
+)
+
+func mix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return h
+}
+
+// ids fills out with the group of every row.
+func (m *multiKeys) ids(cols []arrow.Array, n int, dropna bool, out []int32) {
+	m.rowH = growTo(m.rowH[:0], n)[:n]
+	h := m.rowH
+	clear(h)
+	dropped := make([]bool, 0)
+	// Hash column by column: one type switch per column, not per row.
+	for _, c := range cols {
+		nulls := c.NullN() > 0
+		switch a := c.(type) {
+		case *array.Int64:
+			for i, v := range a.Int64Values()[:n] {
+				h[i] = (h[i]+mix64(uint64(v)))*hashMul + 1
+			}
+		case *array.Float64:
+			for i, v := range a.Float64Values()[:n] {
+				if v == 0 {
+					v = 0 // -0 and 0 are one key
+				}
+				h[i] = (h[i]+mix64(math.Float64bits(v)))*hashMul + 1
+			}
+		case *array.String:
+			for i := range n {
+				h[i] = (h[i]+strHash(a.Value(i)))*hashMul + 1
+			}
+		case *array.Boolean:
+			for i := range n {
+				h[i] = (h[i]+uint64(b2i(a.Value(i)))+7)*hashMul + 1
+			}
+		}
+		if nulls {
+			if dropna && len(dropped) == 0 {
+				dropped = make([]bool, n)
+			}
+			for i := range n {
+				if c.IsNull(i) {
+					h[i] = (h[i]+nullHash)*hashMul + 1
+					if dropna {
+						dropped[i] = true
+					}
+				}
+			}
+		}
+	}
+	for i := range n {
+		if len(dropped) > 0 && dropped[i] {
+			out[i] = -1
+			continue
+		}
+		if 2*(m.n+1) > len(m.slots) {
+			m.grow()
+		}
+		hv := mix64(h[i])
+		mask := uint64(len(m.slots) - 1)
+		for s := hv & mask; ; s = (s + 1) & mask {
+			id := m.slots[s] - 1
+			if id < 0 {
+				id = int32(m.n)
+				m.slots[s] = id + 1
+				m.hash = append(m.hash, hv)
+				m.add(cols, i)
+				out[i] = id
+				break
+			}
+			if m.hash[id] == hv && m.equal(cols, i, id) {
+				out[i] = id
+				break
+			}
+		}
+	}
+}
+
+// strHash is FNV-1a over the bytes, finished by mix64.
+func strHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return mix64(h)
+}
+
+func (m *multiKeys) grow() {
+	slots := make([]int32, 2*len(m.slots))
+	mask := uint64(len(slots) - 1)
+	for id, hv := range m.hash {
+		s := hv & mask
+		for slots[s] != 0 {
+			s = (s + 1) & mask
+		}
+		slots[s] = int32(id) + 1
+	}
+	m.slots = slots
+}
+
+// add stores row i's keys as a new group.
+func (m *multiKeys) add(cols []arrow.Array, i int) {
+	m.n++
+	for c, col := range cols {
+		k := &m.cols[c]
+		ok := col.IsValid(i)
+		k.valid = append(k.valid, ok)
+		switch a := col.(type) {
+		case *array.Int64:
+			k.i64 = append(k.i64, a.Value(i))
+		case *array.Float64:
+			k.f64 = append(k.f64, a.Value(i))
+		case *array.String:
+			v := ""
+			if ok {
+				v = string([]byte(a.Value(i)))
+			}
+			k.str = append(k.str, v)
+		case *array.Boolean:
+			k.b = append(k.b, ok && a.Value(i))
+		}
+	}
+}
+
+// equal reports whether row i has group id's keys.
+func (m *multiKeys) equal(cols []arrow.Array, i int, id int32) bool {
+	for c, col := range cols {
+		k := &m.cols[c]
+		ok := col.IsValid(i)
+		if ok != k.valid[id] {
+			return false
+		}
+		if !ok {
+			continue
+		}
+		switch a := col.(type) {
+		case *array.Int64:
+			if a.Value(i) != k.i64[id] {
+				return false
+			}
+		case *array.Float64:
+			x, y := a.Value(i), k.f64[id]
+			if x != y && !(math.IsNaN(x) && math.IsNaN(y)) {
+				return false
+			}
+		case *array.String:
+			if a.Value(i) != k.str[id] {
+				return false
+			}
+		case *array.Boolean:
+			if a.Value(i) != k.b[id] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// arrays builds the groups' key columns.
+func (m *multiKeys) arrays(mem memory.Allocator) []arrow.Array {
+	out := make([]arrow.Array, len(m.types))
+	for c, t := range m.types {
+		k := &m.cols[c]
+		b := array.NewBuilder(mem, t)
+		b.Reserve(m.n)
+		for id := range m.n {
+			if !k.valid[id] {
+				b.AppendNull()
+				continue
+			}
+			switch bb := b.(type) {
+			case *array.Int64Builder:
+				bb.UnsafeAppend(k.i64[id])
+			case *array.Float64Builder:
+				bb.UnsafeAppend(k.f64[id])
+			case *array.StringBuilder:
+				bb.Append(k.str[id])
+			case *array.BooleanBuilder:
+				bb.UnsafeAppend(k.b[id])
+			}
+		}
+		out[c] = b.NewArray()
+		b.Release()
+	}
+	return out
 }

@@ -20,39 +20,40 @@ type Question struct {
 	Build func(x *df.DataFrame) *df.DataFrame
 }
 
-// GroupBy lists q1–q10; Build is nil for a question gask cannot answer yet.
+// GroupBy lists q1–q10; Build is nil for a question gask cannot answer yet. Groups
+// are left unsorted (Sort(false)), as DuckDB and Polars leave them.
 func GroupBy() []Question {
 	c := df.Col
 	return []Question{
 		{"q1", []string{"id1"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id1").Agg(df.Sum("v1"))
+			return x.GroupBy("id1").Sort(false).Agg(df.Sum("v1"))
 		}},
 		{"q2", []string{"id1", "id2"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id1", "id2").Agg(df.Sum("v1"))
+			return x.GroupBy("id1", "id2").Sort(false).Agg(df.Sum("v1"))
 		}},
 		{"q3", []string{"id3"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id3").Agg(df.Sum("v1"), df.Mean("v3"))
+			return x.GroupBy("id3").Sort(false).Agg(df.Sum("v1"), df.Mean("v3"))
 		}},
 		{"q4", []string{"id4"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id4").Agg(df.Mean("v1"), df.Mean("v2"), df.Mean("v3"))
+			return x.GroupBy("id4").Sort(false).Agg(df.Mean("v1"), df.Mean("v2"), df.Mean("v3"))
 		}},
 		{"q5", []string{"id6"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id6").Agg(df.Sum("v1"), df.Sum("v2"), df.Sum("v3"))
+			return x.GroupBy("id6").Sort(false).Agg(df.Sum("v1"), df.Sum("v2"), df.Sum("v3"))
 		}},
 		{"q6", []string{"id4", "id5"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id4", "id5").Agg(df.Median("v3").As("median_v3"), df.Std("v3").As("sd_v3"))
+			return x.GroupBy("id4", "id5").Sort(false).Agg(df.Median("v3").As("median_v3"), df.Std("v3").As("sd_v3"))
 		}},
 		{"q7", []string{"id3"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id3").Agg(df.Max("v1").As("max_v1"), df.Min("v2").As("min_v2")).
+			return x.GroupBy("id3").Sort(false).Agg(df.Max("v1").As("max_v1"), df.Min("v2").As("min_v2")).
 				WithColumn("range_v1_v2", c("max_v1").Sub(c("min_v2"))).Select("id3", "range_v1_v2")
 		}},
 		{"q8", []string{"id6"}, nil}, // largest two v3 per id6: needs GroupBy().Apply (issue 4)
 		{"q9", []string{"id2", "id4"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id2", "id4").Agg(df.Corr("v1", "v2").As("r")).
+			return x.GroupBy("id2", "id4").Sort(false).Agg(df.Corr("v1", "v2").As("r")).
 				WithColumn("r2", c("r").Mul(c("r"))).Select("id2", "id4", "r2")
 		}},
 		{"q10", []string{"id1", "id2", "id3", "id4", "id5", "id6"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id1", "id2", "id3", "id4", "id5", "id6").Agg(df.Sum("v3"), df.Size().As("count"))
+			return x.GroupBy("id1", "id2", "id3", "id4", "id5", "id6").Sort(false).Agg(df.Sum("v3"), df.Size().As("count"))
 		}},
 	}
 }
