@@ -2,6 +2,7 @@ package dataframe
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -157,8 +158,14 @@ type keyCol struct {
 	valid []bool
 	i64   []int64
 	f64   []float64
-	str   []string
+	arena []byte  // string keys, back to back (one allocation, not one per group)
+	offs  []int32 // string key g is arena[offs[g]:offs[g+1]]
 	b     []bool
+}
+
+func (k *keyCol) str(g int32) string {
+	b := k.arena[k.offs[g]:k.offs[g+1]]
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 func newMultiKeys(types []arrow.DataType) *multiKeys {
@@ -295,11 +302,13 @@ func (m *multiKeys) add(cols []arrow.Array, i int) {
 		case *array.Float64:
 			k.f64 = append(k.f64, a.Value(i))
 		case *array.String:
-			v := ""
-			if ok {
-				v = string([]byte(a.Value(i)))
+			if len(k.offs) == 0 {
+				k.offs = append(k.offs, 0)
 			}
-			k.str = append(k.str, v)
+			if ok {
+				k.arena = append(k.arena, a.Value(i)...)
+			}
+			k.offs = append(k.offs, int32(len(k.arena)))
 		case *array.Boolean:
 			k.b = append(k.b, ok && a.Value(i))
 		}
@@ -328,7 +337,7 @@ func (m *multiKeys) equal(cols []arrow.Array, i int, id int32) bool {
 				return false
 			}
 		case *array.String:
-			if a.Value(i) != k.str[id] {
+			if a.Value(i) != k.str(id) {
 				return false
 			}
 		case *array.Boolean:
@@ -358,7 +367,7 @@ func (m *multiKeys) arrays(mem memory.Allocator) []arrow.Array {
 			case *array.Float64Builder:
 				bb.UnsafeAppend(k.f64[id])
 			case *array.StringBuilder:
-				bb.Append(k.str[id])
+				bb.BinaryBuilder.Append(k.arena[k.offs[id]:k.offs[id+1]])
 			case *array.BooleanBuilder:
 				bb.UnsafeAppend(k.b[id])
 			}

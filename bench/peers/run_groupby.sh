@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# Runs the db-benchmark (H2O) group-by questions q1..q10 on the peers (DuckDB,
+# Polars, Dask), one peer at a time, prints question x peer seconds and checks
+# that the peers agree on every answer's row count and column sums.
+#
+#   bench/peers/run_groupby.sh [SIZE] [PEER...]
+#
+#   SIZE  rows of the G1_SIZE_1e2_0_0.csv file: 1e5, 1e6, 1e7 (default 1e7)
+#   PEER  duckdb, polars, dask (default all three; also "duckdb,polars")
+#
+#   bench/peers/run_groupby.sh --check RESULTS_FILE
+#
+#   only prints the table and the agreement check of an existing results file
+#   (any peer= lines, e.g. with gask's own appended; peers in file order)
+#
+# Environment:
+#   RUNS=N               repetitions per question, the minimum is kept (default 1)
+#   GASK_GROUPBY_CSV     use this CSV instead of obtaining one for SIZE
+#   GASK_BENCH_DATA      the data cache (bench/cmd/h2o-datagen's, or the
+#                        shared generator's: default ~/.cache/gask/h2o)
+#   GASK_PEERS_RESULTS   where the results files go (default bench/peers/results)
+#
+# Exits non-zero if a peer fails or the peers disagree.
+set -euo pipefail
+shopt -s inherit_errexit
+# Paths given relative to the caller's directory, before moving to the root.
+abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+if [ -n "${GASK_GROUPBY_CSV:-}" ]; then GASK_GROUPBY_CSV=$(abspath "$GASK_GROUPBY_CSV"); fi
+if [ -n "${GASK_PEERS_RESULTS:-}" ]; then GASK_PEERS_RESULTS=$(abspath "$GASK_PEERS_RESULTS"); fi
+if [ "${1:-}" = "--check" ] && [ $# -ge 2 ]; then set -- "$1" "$(abspath "$2")" "${@:3}"; fi
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+peersdir=$root/bench/peers
+
+log() { echo "run_groupby: $*" >&2; }
+
+# check_results FILE PEER...: the seconds table and the agreement check; fails
+# if the peers disagree.
+check_results() {
+  local file=$1
+  shift
+  # Rows must be equal; each sum equal within a relative 1e-6, or 1e-3 for q6
+  # (median, sd) and q9 (corr), whose algorithms differ between the peers. The
+  # first peer that answered a question is the reference for it.
+  awk -v peerlist="$*" '
+function rel(a, b,   d, m) {
+  if (a == b) return 0
+  if (a != a || b != b) return 1          # NaN on one side
+  d = a - b; if (d < 0) d = -d
+  m = (a < 0 ? -a : a); if ((b < 0 ? -b : b) > m) m = (b < 0 ? -b : b)
+  return m == 0 ? d : d / m
+}
+/^peer=/ {
+  delete kv
+  for (i = 1; i <= NF; i++) { eq = index($i, "="); kv[substr($i, 1, eq - 1)] = substr($i, eq + 1) }
+  p = kv["peer"]; q = kv["q"]
+  sec[q, p] = kv["seconds"]; rows[q, p] = kv["rows"]; sums[q, p] = kv["sums"]; have[q, p] = 1
+}
+END {
+  np = split(peerlist, P, " ")
+  nq = split("load q1 q2 q3 q4 q5 q6 q7 q8 q9 q10", Q, " ")
+  printf "\n%-10s", "seconds"
+  for (j = 1; j <= np; j++) printf " %10s", P[j]
+  printf "\n"
+  for (i = 1; i <= nq; i++) {
+    q = Q[i]; printf "%-10s", q
+    for (j = 1; j <= np; j++) {
+      if (have[q, P[j]]) { printf " %10.3f", sec[q, P[j]]; if (q != "load") { tot[P[j]] += sec[q, P[j]]; nans[P[j]]++ } }
+      else { printf " %10s", "-"; miss[P[j]] = 1 }
+    }
+    printf "\n"
+  }
+  printf "%-10s", "q1..q10"
+  # In parentheses when some questions have no answer.
+  for (j = 1; j <= np; j++) printf " %10s", (!nans[P[j]] ? "-" : miss[P[j]] ? sprintf("(%.3f)", tot[P[j]]) : sprintf("%.3f", tot[P[j]]))
+  printf "\n\nagreement (rows equal; sums within 1e-6 relative, 1e-3 for q6 and q9):\n"
+  bad = 0
+  for (i = 1; i <= nq; i++) {
+    q = Q[i]; ref = ""
+    for (j = 1; j <= np; j++) if (have[q, P[j]]) { ref = P[j]; break }
+    if (ref == "") { printf "%-5s no answers\n", q; bad = 1; continue }
+    tol = (q == "q6" || q == "q9") ? 1e-3 : 1e-6
+    line = sprintf("%-5s rows=%s sums=%s", q, rows[q, ref], sums[q, ref])
+    ok = 1; msg = ""; none = ""; worst = 0; n = 0
+    for (j = 1; j <= np; j++) {
+      p = P[j]
+      if (!have[q, p]) { none = none " " p; continue }
+      if (p == ref) continue
+      n++
+      if (rows[q, p] != rows[q, ref]) { msg = msg sprintf("  [%s rows=%s vs %s rows=%s]", p, rows[q, p], ref, rows[q, ref]); ok = 0; continue }
+      na = split(sums[q, ref], A, ","); nb = split(sums[q, p], B, ",")
+      if (na != nb) { msg = msg sprintf("  [%s has %d sums, %s %d]", p, nb, ref, na); ok = 0; continue }
+      for (k = 1; k <= na; k++) {
+        r = rel(A[k] + 0, B[k] + 0)
+        if (A[k] ~ /NaN/ || B[k] ~ /NaN/) r = (A[k] == B[k]) ? 0 : 1
+        if (r > worst) worst = r
+        if (r > tol) { msg = msg sprintf("  [%s sum%d=%s vs %s %s, rel %.2g]", p, k, B[k], ref, A[k], r); ok = 0 }
+      }
+    }
+    if (none != "") none = "  (no answer:" none ")"
+    if (ok) printf "ok        %s  (%d peers, max rel diff %.2g)%s\n", line, n + 1, worst, none
+    else { printf "MISMATCH  %s %s%s\n", line, msg, none; bad = 1 }
+  }
+  exit bad
+}' "$file"
+}
+
+if [ "${1:-}" = "--check" ]; then
+  [ $# -eq 2 ] || { log "usage: $0 --check RESULTS_FILE"; exit 2; }
+  check_results "$2" $(awk '/^peer=/ { sub(/^peer=/, "", $1); if (!seen[$1]++) print $1 }' "$2")
+  exit
+fi
+
+size=${1:-1e7}
+shift || true
+peers=()
+for a in "$@"; do
+  IFS=, read -r -a more <<<"$a"
+  peers+=("${more[@]}")
+done
+if [ ${#peers[@]} -eq 0 ]; then
+  peers=(duckdb polars dask)
+fi
+for p in "${peers[@]}"; do
+  case $p in
+    duckdb | polars | dask) ;;
+    *) echo "run_groupby: unknown peer '$p' (duckdb, polars, dask)" >&2; exit 2 ;;
+  esac
+done
+runs=${RUNS:-1}
+
+# --- the data file -----------------------------------------------------------
+obtain_csv() {
+  if [ -n "${GASK_GROUPBY_CSV:-}" ]; then
+    echo "$GASK_GROUPBY_CSV"
+    return
+  fi
+  if [ -d "$root/bench/cmd/h2o-datagen" ]; then
+    # The repo's own generator: prints the cached CSV's path (last line),
+    # generating the file first if needed.
+    local out
+    out=$(go run ./bench/cmd/h2o-datagen ensure-groupby "$size" 1e2 0 0)
+    printf '%s\n' "$out" | awk 'NF { last = $0 } END { print last }'
+    return
+  fi
+  # Fallback: the shared generator beside the repo, into the data cache.
+  local gen=$root/../shared/tools/h2o-datagen
+  if [ ! -d "$gen" ]; then
+    log "no bench/cmd/h2o-datagen and no $gen: cannot make the data"
+    exit 1
+  fi
+  local dir=${GASK_BENCH_DATA:-$HOME/.cache/gask/h2o}
+  local f=$dir/G1_${size}_1e2_0_0.csv
+  if [ ! -s "$f" ]; then
+    # The generator does not create its output directory and writes in place:
+    # write into a fresh directory and move the finished file in.
+    mkdir -p "$dir"
+    local tmp
+    tmp=$(mktemp -d "$dir/.gen.XXXXXX")
+    log "generating $f"
+    (cd "$gen" && go run . groupby "$size" 1e2 0 0 "$tmp") >&2
+    mv "$tmp/G1_${size}_1e2_0_0.csv" "$f"
+    rmdir "$tmp"
+  fi
+  echo "$f"
+}
+csv=$(obtain_csv)
+if [ ! -s "$csv" ]; then
+  log "no data file: '$csv'"
+  exit 1
+fi
+log "data $csv ($(wc -c <"$csv") bytes)"
+
+# --- install what is missing ---------------------------------------------------
+need() { printf '%s\n' "${peers[@]}" | grep -qx "$1"; }
+if need polars; then
+  command -v node >/dev/null || { log "polars needs node (apt-get install -y nodejs npm)"; exit 1; }
+  if [ ! -d "$peersdir/polars/node_modules/nodejs-polars" ] ||
+    [ ! -d "$peersdir/polars/node_modules/nodejs-polars-linux-x64-gnu" ]; then
+    log "npm install in bench/peers/polars"
+    # npm install, not npm ci: on Node 20 the native package needs to be a
+    # direct dependency, and npm ci may skip it.
+    (cd "$peersdir/polars" && npm install --no-audit --no-fund) >&2
+  fi
+fi
+if need duckdb; then
+  bin=$peersdir/duckdb/duckdb-groupby
+  if [ ! -x "$bin" ] || [ "$peersdir/duckdb/main.go" -nt "$bin" ] || [ "$peersdir/duckdb/go.mod" -nt "$bin" ]; then
+    log "building bench/peers/duckdb/duckdb-groupby (cgo; the first build takes about a minute)"
+    (cd "$peersdir/duckdb" && CGO_ENABLED=1 go build -o duckdb-groupby .) >&2
+  fi
+fi
+if need dask; then
+  if ! /usr/bin/python3 -c 'import dask.dataframe, pandas' 2>/dev/null; then
+    log "/usr/bin/python3 cannot import dask.dataframe and pandas; install them with:"
+    log "  apt-get install -y python3-dask python3-pandas"
+    exit 1
+  fi
+fi
+
+# --- run, one peer at a time ---------------------------------------------------
+resdir=${GASK_PEERS_RESULTS:-$peersdir/results}
+mkdir -p "$resdir"
+stamp=$(date +%Y%m%d-%H%M%S)
+results=$resdir/groupby_${size}_${stamp}.txt
+: >"$results"
+{
+  echo "# groupby $(basename "$csv") runs=$runs date=$(date -Is) host_cores=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
+} >>"$results"
+
+failed=()
+for p in "${peers[@]}"; do
+  log "running $p"
+  case $p in
+    duckdb) cmd=("$peersdir/duckdb/duckdb-groupby" --runs "$runs" "$csv") ;;
+    polars) cmd=(node "$peersdir/polars/groupby.mjs" --runs "$runs" "$csv") ;;
+    dask) cmd=(/usr/bin/python3 "$peersdir/dask_groupby.py" --runs "$runs" "$csv") ;;
+  esac
+  t0=$(date +%s.%N)
+  status=0
+  # The lines stream to stderr as they come; pipefail gives the peer's status.
+  "${cmd[@]}" | tee "$results.part" >&2 || status=$?
+  t1=$(date +%s.%N)
+  grep '^peer=' "$results.part" >>"$results" || true
+  rm -f "$results.part"
+  log "$p finished in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s (exit $status)"
+  if [ "$status" -ne 0 ]; then
+    failed+=("$p")
+  fi
+done
+log "results in $results"
+
+# --- table and agreement check ---------------------------------------------------
+status=0
+check_results "$results" "${peers[@]}" || status=1
+
+if [ ${#failed[@]} -gt 0 ]; then
+  log "FAILED: ${failed[*]}"
+  exit 1
+fi
+if [ "$status" -ne 0 ]; then
+  log "MISMATCH between peers (see above)"
+  exit 1
+fi
