@@ -297,20 +297,25 @@ func (s *aggSource) describe() string {
 	var b strings.Builder
 	parts := make([]string, len(s.spec.Aggs))
 	for i, a := range s.spec.Aggs {
-		parts[i] = fmt.Sprintf("%s(%s) as %s", a.Func, a.Column, a.Name)
+		col := a.Column
+		if a.Column2 != "" {
+			col += ", " + a.Column2
+		}
+		parts[i] = fmt.Sprintf("%s(%s) as %s", a.Func, col, a.Name)
 	}
 	if len(s.spec.Keys) > 0 {
 		fmt.Fprintf(&b, "GroupBy [%s] ", strings.Join(s.spec.Keys, ", "))
 	}
-	fmt.Fprintf(&b, "Agg [%s] split_every=%d\n", strings.Join(parts, ", "), s.splitEvery)
-	p, err := s.in.optimized()
-	if err != nil {
-		return b.String() + "  error: " + err.Error()
+	fmt.Fprintf(&b, "Agg [%s] split_every=%d", strings.Join(parts, ", "), s.splitEvery)
+	if s.spec.Unsorted {
+		b.WriteString(" unsorted")
 	}
-	var sub strings.Builder
-	p.explain(&sub, "  ")
-	return b.String() + strings.TrimRight(sub.String(), "\n")
+	return b.String()
 }
+
+// input is the aggregated DataFrame, which Explain shows below the aggregation.
+func (s *aggSource) input() *DataFrame { return s.in }
+
 func (s *aggSource) name() string          { return s.key }
 func (s *aggSource) schema() *arrow.Schema { return s.sch }
 func (s *aggSource) npartitions() int      { return 1 }

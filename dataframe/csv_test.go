@@ -153,3 +153,24 @@ func TestReadCSVErrors(t *testing.T) {
 		t.Error("missing file computed")
 	}
 }
+
+// TestExplainGolden asserts the optimized plan: unused columns are never read, and a
+// projection's unused outputs are pruned.
+func TestExplainGolden(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "tricky.csv", tricky)
+	df := dataframe.ReadCSV(path, dataframe.Blocksize(40)).
+		WithColumn("adj", dataframe.Col("score").Mul(dataframe.Lit(2))).
+		Filter(dataframe.Col("ok")).
+		GroupBy("name").Sort(false).
+		Agg(dataframe.Max("adj"), dataframe.Corr("adj", "id"))
+	want := `GroupBy [name] Agg [max(adj) as adj, corr(adj, id) as corr_adj_id] split_every=8 unsorted npartitions=1
+  Project [name, adj, id]
+    Filter ok
+      Project [id, name, ok, (score * 2) as adj]
+        ReadCSV tricky.csv columns=[id, name, score, ok] npartitions=5
+`
+	if got := df.Explain(); got != want {
+		t.Fatalf("plan\n%s\nwant\n%s", got, want)
+	}
+}

@@ -118,6 +118,14 @@ func (n *scanNode) explain(b *strings.Builder, indent string) {
 		fmt.Fprintf(b, " columns=[%s]", strings.Join(n.columns, ", "))
 	}
 	fmt.Fprintf(b, " npartitions=%d\n", n.npartitions())
+	if in, ok := n.src.(interface{ input() *DataFrame }); ok {
+		p, err := in.input().optimized()
+		if err != nil {
+			fmt.Fprintf(b, "%s  error: %v\n", indent, err)
+			return
+		}
+		p.explain(b, indent+"  ")
+	}
 }
 
 // keyName makes a deterministic key name for a source read with the given projection

@@ -15,8 +15,10 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"path/filepath"
 
 	"github.com/gask-dev/gask"
+	"github.com/gask-dev/gask/dataframe"
 )
 
 func inc(x int) int         { return x + 1 }
@@ -130,5 +132,53 @@ func run(ctx context.Context, w io.Writer, dot string, progress bool) error {
 		return err
 	}
 	fmt.Fprintf(w, "submit(add, square(4), square(5)) = %d\n", t)
+	return dataframes(ctx, w, opts)
+}
+
+// tripsCSV is a small embedded data set; real data comes from ReadCSV of big files
+// (cut into blocks read in parallel) or from Arrow.
+const tripsCSV = `city,fare,tip,riders
+paris,10.5,1,1
+lyon,20,,2
+paris,30,3,3
+nice,5,0,1
+lyon,15,2,4
+paris,25,,2
+nice,40,4,1
+"lille, nord",12,1,2
+`
+
+// dataframes shows a lazy dataframe pipeline: read, filter, derive, group, aggregate.
+func dataframes(ctx context.Context, w io.Writer, opts []gask.Option) error {
+	fmt.Fprintln(w, "\n== dataframe")
+	dir, err := os.MkdirTemp("", "gask-quickstart")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "trips.csv")
+	if err := os.WriteFile(path, []byte(tripsCSV), 0o644); err != nil {
+		return err
+	}
+	col, lit := dataframe.Col, dataframe.Lit
+	df := dataframe.ReadCSV(path, dataframe.Blocksize(64)). // tiny blocks: several partitions
+								Filter(col("fare").Ge(lit(10))).
+								WithColumn("total", col("fare").Add(col("tip").FillNull(lit(0)))).
+								GroupBy("city").
+								Agg(dataframe.Sum("total"), dataframe.Mean("riders"), dataframe.Size().As("trips"))
+	fmt.Fprint(w, df.Explain())
+	type row struct {
+		City   string  `gask:"city"`
+		Total  float64 `gask:"total"`
+		Riders float64 `gask:"riders"`
+		Trips  int     `gask:"trips"`
+	}
+	rows, err := dataframe.ToRecords[row](ctx, df, opts...)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-12s total=%6.2f riders=%.2f trips=%d\n", r.City, r.Total, r.Riders, r.Trips)
+	}
 	return nil
 }

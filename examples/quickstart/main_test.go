@@ -29,6 +29,12 @@ func TestQuickstart(t *testing.T) {
 				"map(pow, [[1 2] [3 4] [5 6] [9 10] [11 12]]) = [1 81 15625 3486784401 3138428376721]",
 				"map(square, 1..5) = [1 4 9 16 25]",
 				"submit(add, square(4), square(5)) = 41",
+				"GroupBy [city] Agg [sum(total) as total, mean(riders) as riders, size() as trips] split_every=8 npartitions=1",
+				"        ReadCSV trips.csv npartitions=2",
+				"lille, nord  total= 13.00 riders=2.00 trips=1",
+				"lyon         total= 37.00 riders=3.00 trips=2",
+				"nice         total= 44.00 riders=1.00 trips=1",
+				"paris        total= 69.50 riders=2.00 trips=3",
 			} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("output lacks %q:\n%s", want, out.String())
