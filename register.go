@@ -191,3 +191,12 @@ func reflectKernel(name string, v reflect.Value) (graph.KernelFunc, error) {
 		}
 	}, nil
 }
+
+// RegisteredName returns the name fn was registered under with Register, or "" when
+// it was not (it can then run in process only). Collections use it to make their tasks
+// of user functions shippable.
+func RegisteredName(fn any) string { return registeredName(fn) }
+
+// FuncLabel is a Go function's printable name, as errors and graphs show it
+// ("main.inc", "main.main.func1").
+func FuncLabel(fn any) string { return funcLabel(fn) }

@@ -1,7 +1,12 @@
 package dataframe_test
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/dataframe"
@@ -52,5 +57,79 @@ func TestGroupByUnsorted(t *testing.T) {
 	// Order of first appearance: paris, lyon, nice.
 	if got := tableString(t, tbl); got != "city,size\nparis,3\nlyon,2\nnice,2\n" {
 		t.Fatalf("got\n%s", got)
+	}
+}
+
+func TestRowWiseErrors(t *testing.T) {
+	df := dataframe.FromRecords(trips, 2)
+	for _, tt := range []struct {
+		df   *dataframe.DataFrame
+		want string
+	}{
+		{df.Astype(map[string]string{"nope": "int64"}), `astype: unknown column "nope"`},
+		{df.Astype(map[string]string{"city": "decimal"}), `unknown type "decimal"`},
+		{df.FillNA(map[string]any{"zz": 1}), `fillna: unknown column "zz"`},
+		{df.FillNA(map[string]any{"fare": "x"}), `cannot fill nulls of fare (float64) with "x" (utf8)`},
+		{df.DropNA("zz"), `dropna: unknown column "zz"`},
+		{dataframe.Concat(df, df.Select("id")), `concat: DataFrame 1 has 1 columns (id), DataFrame 0 has 5`},
+		{dataframe.Concat(df, df.Rename(map[string]string{"city": "town"})), `concat: DataFrame 1 column 1 is "town" (utf8), DataFrame 0 has "city" (utf8)`},
+	} {
+		if err := tt.df.Err(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("got %v, want %q", err, tt.want)
+		}
+	}
+}
+
+func TestMapPartitions(t *testing.T) {
+	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		ctx := checked(t)
+		base := dataframe.FromRecords(trips, 3).Select("id", "fare")
+		// Each partition keeps its first row only.
+		first := func(ctx context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+			return rec.NewSlice(0, min(1, rec.NumRows())), nil
+		}
+		df := base.MapPartitions(first, base.Schema()).Filter(dataframe.Col("fare").Gt(dataframe.Lit(0)))
+		tbl, err := df.Compute(ctx, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tbl.Release()
+		if got := tableString(t, tbl); got != "id,fare\n1,10\n3,30\n5,15\n" {
+			t.Fatalf("got\n%s", got)
+		}
+		// A function that returns another schema than declared fails, naming the partition.
+		wrong := base.MapPartitions(first, dataframe.FromRecords(trips, 1).Schema())
+		if _, err := wrong.Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), "partition 0 came back with schema") {
+			t.Fatalf("schema mismatch: %v", err)
+		}
+		boom := base.MapPartitions(func(context.Context, arrow.RecordBatch) (arrow.RecordBatch, error) {
+			return nil, errors.New("bad partition")
+		}, base.Schema())
+		if _, err := boom.Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), "bad partition") {
+			t.Fatalf("error: %v", err)
+		}
+	})
+}
+
+// TestCastToStringLikePandas checks Cast("string") against Python's str() of the same
+// values (printed by /usr/bin/python3: str(x) for each).
+func TestCastToStringLikePandas(t *testing.T) {
+	type row struct {
+		F float64 `gask:"f"`
+		I int64   `gask:"i"`
+		B bool    `gask:"b"`
+	}
+	rows := []row{{1.0, 1, true}, {0.25, -22, false}, {1e16, 0, true}, {2.5e-05, 7, true}, {1e6, 9, false},
+		{-3.5, 1, true}, {123456789012345.6, 1, true}, {0.0001, 1, true}, {1.5e-7, 1, true}}
+	ctx := checked(t)
+	tbl, err := dataframe.FromRecords(rows, 2).Astype(map[string]string{"f": "string", "i": "string", "b": "string"}).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	want := "f,i,b\n1.0,1,True\n0.25,-22,False\n1e+16,0,True\n2.5e-05,7,True\n1000000.0,9,False\n" +
+		"-3.5,1,True\n123456789012345.6,1,True\n0.0001,1,True\n1.5e-07,1,True\n"
+	if got := tableString(t, tbl); got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
 	}
 }

@@ -1,11 +1,15 @@
 package dataframe
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/scalar"
 )
@@ -109,7 +113,10 @@ func (e Expr) Not() Expr { return Expr{Op: "not", Args: []Expr{e}} }
 // IsNull is true where e is null (false elsewhere, never null).
 func (e Expr) IsNull() Expr { return Expr{Op: "is_null", Args: []Expr{e}} }
 
-// FillNull replaces nulls in e with v.
+// IsMissing is true where e is null or NaN — pandas' isna — and false elsewhere.
+func (e Expr) IsMissing() Expr { return Expr{Op: "is_missing", Args: []Expr{e}} }
+
+// FillNull replaces nulls in e with v (and NaN too, in a float column: pandas' fillna).
 func (e Expr) FillNull(v Expr) Expr { return e.bin("fill_null", v) }
 
 // Cast converts e to a type: "int64", "float64", "string" or "bool".
@@ -152,6 +159,8 @@ func (e Expr) String() string {
 		return "not " + e.Args[0].String()
 	case "is_null":
 		return e.Args[0].String() + ".is_null()"
+	case "is_missing":
+		return e.Args[0].String() + ".is_missing()"
 	case "fill_null":
 		return e.Args[0].String() + ".fill_null(" + e.Args[1].String() + ")"
 	case "cast":
@@ -298,7 +307,7 @@ func (e Expr) Type(schema *arrow.Schema) (arrow.DataType, error) {
 			}
 		}
 		return arrow.FixedWidthTypes.Boolean, nil
-	case "is_null":
+	case "is_null", "is_missing":
 		return arrow.FixedWidthTypes.Boolean, nil
 	case "fill_null":
 		switch {
@@ -421,11 +430,27 @@ func (e Expr) eval(ctx context.Context, rec arrow.RecordBatch) (compute.Datum, e
 	case "or":
 		return call("or_kleene", nil, args...)
 	case "not":
-		return call("invert", nil, args...)
+		return call("not", nil, args...)
 	case "is_null":
 		return call("is_null", nil, args...)
+	case "is_missing":
+		isNull, err := call("is_null", nil, args...)
+		if err != nil || !isFloat(datumType(args[0])) {
+			return isNull, err
+		}
+		defer isNull.Release()
+		isNaN, err := call("is_nan", nil, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer isNaN.Release()
+		return call("or_kleene", nil, isNull, isNaN)
 	case "cast":
-		return castDatum(ctx, args[0], outType)
+		// castDatum consumes its argument; args keeps what it returns, released below.
+		if args[0], err = castDatum(ctx, args[0], outType); err != nil {
+			return nil, err
+		}
+		return compute.NewDatum(args[0]), nil
 	case "fill_null":
 		return fillNull(ctx, args[0], args[1], outType)
 	case "is_in":
@@ -463,6 +488,16 @@ func castDatum(ctx context.Context, d compute.Datum, typ arrow.DataType) (comput
 	if arrow.TypeEqual(datumType(d), typ) {
 		return d, nil
 	}
+	if ad, ok := d.(*compute.ArrayDatum); ok && typ.ID() == arrow.STRING {
+		if src := datumType(d); isNumeric(src) || src.ID() == arrow.BOOL {
+			arr := ad.MakeArray()
+			out := formatStrings(ctx, arr)
+			arr.Release()
+			d.Release()
+			defer out.Release()
+			return compute.NewDatum(out), nil
+		}
+	}
 	out, err := compute.CastDatum(ctx, d, compute.SafeCastOptions(typ))
 	d.Release()
 	if err != nil {
@@ -495,4 +530,68 @@ func unifyNumeric(ctx context.Context, args []compute.Datum) error {
 		}
 	}
 	return nil
+}
+
+// formatStrings renders numbers and booleans as pandas' astype(str) does: integers in
+// decimal, floats as Python's repr (1.0, 0.25, 1e+16), booleans as True and False.
+// (It also avoids arrow-go v18.8.0's numeric-to-string cast, which leaks its buffers.)
+func formatStrings(ctx context.Context, a arrow.Array) arrow.Array {
+	b := array.NewStringBuilder(compute.GetAllocator(ctx))
+	defer b.Release()
+	b.Reserve(a.Len())
+	var buf []byte
+	for i := 0; i < a.Len(); i++ {
+		if a.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		buf = buf[:0]
+		switch x := a.(type) {
+		case *array.Boolean:
+			if x.Value(i) {
+				buf = append(buf, "True"...)
+			} else {
+				buf = append(buf, "False"...)
+			}
+		case *array.Float64:
+			buf = pyFloat(buf, x.Value(i))
+		case *array.Float32:
+			buf = pyFloat(buf, float64(x.Value(i)))
+		default:
+			if n, ok := intValue(a, i); ok {
+				if u, isU := a.(*array.Uint64); isU {
+					buf = strconv.AppendUint(buf, u.Value(i), 10)
+				} else {
+					buf = strconv.AppendInt(buf, n, 10)
+				}
+			}
+		}
+		b.BinaryBuilder.Append(buf)
+	}
+	return b.NewArray()
+}
+
+// pyFloat appends f as Python's repr writes it.
+func pyFloat(buf []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(buf, "nan"...)
+	case math.IsInf(f, 1):
+		return append(buf, "inf"...)
+	case math.IsInf(f, -1):
+		return append(buf, "-inf"...)
+	}
+	exp := 0
+	if f != 0 {
+		exp = int(math.Floor(math.Log10(math.Abs(f))))
+	}
+	if exp < -4 || exp >= 16 {
+		return strconv.AppendFloat(buf, f, 'e', -1, 64) // 1e+16, 2.5e-05: as Python
+	}
+	start := len(buf)
+	buf = strconv.AppendFloat(buf, f, 'f', -1, 64)
+	if !bytes.ContainsAny(buf[start:], ".") {
+		buf = append(buf, ".0"...)
+	}
+	return buf
 }

@@ -34,6 +34,17 @@ var goldenQueries = map[string]func(df *dataframe.DataFrame) *dataframe.DataFram
 	"null_tests": func(df *dataframe.DataFrame) *dataframe.DataFrame {
 		return df.Filter(col("bonus").IsNull().Or(col("city").IsNull())).Select("id")
 	},
+	"fillna_astype": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.FillNA(map[string]any{"bonus": 0, "city": "?"}).
+			Astype(map[string]string{"bonus": "float64", "id": "string"}).Select("id", "city", "bonus")
+	},
+	"dropna": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.DropNA("score", "city").Select("id")
+	},
+	"concat": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return dataframe.Concat(df.Filter(col("id").Lt(lit(50))).Select("id", "score"),
+			df.Filter(col("id").Ge(lit(200))).Select("id", "score"))
+	},
 	"groupby_city": func(df *dataframe.DataFrame) *dataframe.DataFrame {
 		return df.GroupBy("city").SplitEvery(3).Agg(
 			dataframe.Sum("score").As("score_sum"), dataframe.Mean("score").As("score_mean"),

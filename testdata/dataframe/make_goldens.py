@@ -54,6 +54,11 @@ def queries(df):
     q["isin_between"] = df[df.city.isin(["paris", "nice"])
                            & df.score.between(0, 100)][["id", "city"]]
     q["null_tests"] = df[df.bonus.isna() | df.city.isna()][["id"]]
+    q["fillna_astype"] = df.fillna({"bonus": 0, "city": "?"}).astype(
+        {"bonus": "float64", "id": "str"})[["id", "city", "bonus"]]
+    q["dropna"] = df.dropna(subset=["score", "city"])[["id"]]
+    q["concat"] = pd.concat([df[df.id < 50][["id", "score"]],
+                             df[df.id >= 200][["id", "score"]]])
     g = df.groupby("city")
     q["groupby_city"] = pd.DataFrame({
         "score_sum": g.score.sum(), "score_mean": g.score.mean(),
