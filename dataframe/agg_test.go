@@ -99,7 +99,7 @@ func TestMapPartitions(t *testing.T) {
 		}
 		// A function that returns another schema than declared fails, naming the partition.
 		wrong := base.MapPartitions(first, dataframe.FromRecords(trips, 1).Schema())
-		if _, err := wrong.Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), "partition 0 came back with schema") {
+		if _, err := wrong.Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), "came back with schema") || !strings.Contains(err.Error(), "partition ") {
 			t.Fatalf("schema mismatch: %v", err)
 		}
 		boom := base.MapPartitions(func(context.Context, arrow.RecordBatch) (arrow.RecordBatch, error) {
