@@ -169,6 +169,15 @@ func (e Expr) String() string {
 		return fmt.Sprintf("%s.is_in(%v)", e.Args[0], e.Lit)
 	case "between":
 		return fmt.Sprintf("%s.between(%s, %s)", e.Args[0], e.Args[1], e.Args[2])
+	case "str":
+		params, _ := e.Lit.([]any)
+		ps := make([]string, len(params))
+		for i, p := range params {
+			ps[i] = fmt.Sprintf("%#v", p)
+		}
+		return fmt.Sprintf("%s.str.%s(%s)", e.Args[0], e.Name, strings.Join(ps, ", "))
+	case "if_else":
+		return fmt.Sprintf("when(%s, %s, %s)", e.Args[0], e.Args[1], e.Args[2])
 	}
 	if sym, ok := binarySymbols[e.Op]; ok {
 		return "(" + e.Args[0].String() + " " + sym + " " + e.Args[1].String() + ")"
@@ -309,6 +318,24 @@ func (e Expr) Type(schema *arrow.Schema) (arrow.DataType, error) {
 		return arrow.FixedWidthTypes.Boolean, nil
 	case "is_null", "is_missing":
 		return arrow.FixedWidthTypes.Boolean, nil
+	case "str":
+		if !isString(ts[0]) {
+			return fail("%s needs strings, but %s is %s", e.Name, e.Args[0], ts[0])
+		}
+		t, ok := strResultType(e.Name)
+		if !ok {
+			return fail("unknown string function %q", e.Name)
+		}
+		return t, nil
+	case "if_else":
+		if ts[0].ID() != arrow.BOOL && ts[0].ID() != arrow.NULL {
+			return fail("a When condition needs a boolean, but %s is %s", e.Args[0], ts[0])
+		}
+		t, ok := ifElseType(ts[1], ts[2])
+		if !ok {
+			return fail("When branches have incompatible types %s (%s) and %s (%s)", e.Args[1], ts[1], e.Args[2], ts[2])
+		}
+		return t, nil
 	case "fill_null":
 		switch {
 		case ts[1].ID() == arrow.NULL || arrow.TypeEqual(ts[0], ts[1]):
@@ -455,6 +482,10 @@ func (e Expr) eval(ctx context.Context, rec arrow.RecordBatch) (compute.Datum, e
 		return fillNull(ctx, args[0], args[1], outType)
 	case "is_in":
 		return isIn(ctx, args[0], e.Lit.([]any))
+	case "str":
+		return evalStr(ctx, e, args[0])
+	case "if_else":
+		return evalIfElse(ctx, rec.NumRows(), outType, args[0], args[1], args[2])
 	}
 	return nil, fmt.Errorf("dataframe: cannot evaluate %s", e)
 }

@@ -45,6 +45,21 @@ var goldenQueries = map[string]func(df *dataframe.DataFrame) *dataframe.DataFram
 		return dataframe.Concat(df.Filter(col("id").Lt(lit(50))).Select("id", "score"),
 			df.Filter(col("id").Ge(lit(200))).Select("id", "score"))
 	},
+	"strings": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		c := col("city")
+		return df.WithColumns(
+			[]string{"has_i", "starts_l", "ends_e", "upper", "n", "cut", "swapped"},
+			[]dataframe.Expr{c.Contains("i"), c.StartsWith("l"), c.EndsWith("e"), c.Upper(), c.Len(), c.Slice(1, -1), c.Replace("i", "I")}).
+			Select("id", "has_i", "starts_l", "ends_e", "upper", "n", "cut", "swapped")
+	},
+	"when": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		// pandas' np.where sends NaN scores to "low": a null condition is not true.
+		band := dataframe.When(col("score").Gt(lit(100))).Then(lit("high")).
+			When(col("score").Gt(lit(0))).Then(lit("mid")).Otherwise(lit("low"))
+		bonus := col("bonus").FillNull(lit(0))
+		capped := dataframe.When(bonus.Gt(lit(10))).Then(lit(10)).Otherwise(bonus)
+		return df.WithColumns([]string{"band", "capped"}, []dataframe.Expr{band, capped}).Select("id", "band", "capped")
+	},
 	"groupby_city": func(df *dataframe.DataFrame) *dataframe.DataFrame {
 		return df.GroupBy("city").SplitEvery(3).Agg(
 			dataframe.Sum("score").As("score_sum"), dataframe.Mean("score").As("score_mean"),

@@ -59,6 +59,20 @@ def queries(df):
     q["dropna"] = df.dropna(subset=["score", "city"])[["id"]]
     q["concat"] = pd.concat([df[df.id < 50][["id", "score"]],
                              df[df.id >= 200][["id", "score"]]])
+    city = df.city.fillna("")
+    q["strings"] = pd.DataFrame({
+        "id": df.id,
+        "has_i": city.str.contains("i", regex=False).where(df.city.notna()),
+        "starts_l": city.str.startswith("l").where(df.city.notna()),
+        "ends_e": city.str.endswith("e").where(df.city.notna()),
+        "upper": df.city.str.upper(), "n": df.city.str.len(),
+        "cut": df.city.str.slice(1, -1),
+        "swapped": df.city.str.replace("i", "I", regex=False)})
+    q["when"] = pd.DataFrame({
+        "id": df.id,
+        "band": np.where(df.score > 100, "high",
+                         np.where(df.score > 0, "mid", "low")),
+        "capped": np.where(df.bonus.fillna(0) > 10, 10, df.bonus.fillna(0))})
     g = df.groupby("city")
     q["groupby_city"] = pd.DataFrame({
         "score_sum": g.score.sum(), "score_mean": g.score.mean(),
