@@ -305,9 +305,11 @@ type csvBounds struct {
 	Lines   []int64
 }
 
-// scanBounds finds record starts near every multiple of the blocksize, tracking quotes
-// so that a newline inside a quoted field never splits a record, and counting lines
-// so errors can name them. Outside quotes it jumps from newline to newline.
+// scanBounds finds record starts near every multiple of the blocksize, counting lines
+// so errors can name them. It follows the parser's quoting rules — a quote opens a
+// quoted field only at the start of a field, and "" inside one is a quote — so a
+// newline inside a quoted field never splits a record. Outside quotes it jumps from
+// newline to newline.
 func scanBounds(ctx context.Context, file csvFile, o csvOptions) (*csvBounds, error) {
 	f, err := os.Open(file.Path)
 	if err != nil {
@@ -317,7 +319,9 @@ func scanBounds(ctx context.Context, file csvFile, o csvOptions) (*csvBounds, er
 	b := &csvBounds{Offsets: make([]int64, 0, file.Blocks+1), Lines: make([]int64, 0, file.Blocks+1)}
 	var pos, line int64 = 0, 1
 	inQuote, recordStart := false, true
-	next := int64(0) // a record starting at or after this offset opens the next block
+	closing := false   // in a quoted field, a quote ended the last chunk: "" or the end?
+	last := byte('\n') // the byte before the current one; a quote after it may open a field
+	next := int64(0)   // a record starting at or after this offset opens the next block
 	if !o.NoHeader {
 		next = 1 // the header never starts a data block
 	}
@@ -328,8 +332,16 @@ func scanBounds(ctx context.Context, file csvFile, o csvOptions) (*csvBounds, er
 		}
 		n, rerr := io.ReadFull(f, buf)
 		chunk := buf[:n]
-		q := bytes.IndexByte(chunk, '"')
-		for i := 0; i < len(chunk); {
+		i := 0
+		if closing && n > 0 {
+			closing = false
+			if chunk[0] == '"' {
+				i = 1 // an escaped quote: still inside the field
+			} else {
+				inQuote = false
+			}
+		}
+		for i < len(chunk) {
 			if recordStart {
 				recordStart = false
 				if pos+int64(i) >= next && len(b.Offsets) < file.Blocks {
@@ -338,30 +350,61 @@ func scanBounds(ctx context.Context, file csvFile, o csvOptions) (*csvBounds, er
 					next = int64(len(b.Offsets)) * o.Blocksize
 				}
 			}
-			if q >= 0 && q < i {
-				if q = bytes.IndexByte(chunk[i:], '"'); q >= 0 {
-					q += i
-				}
-			}
 			if inQuote {
+				q := bytes.IndexByte(chunk[i:], '"')
 				if q < 0 {
 					line += int64(bytes.Count(chunk[i:], nl))
+					i = len(chunk)
 					break
 				}
-				line += int64(bytes.Count(chunk[i:q], nl))
-				inQuote, i = false, q+1
+				line += int64(bytes.Count(chunk[i:i+q], nl))
+				k := i + q + 1
+				switch {
+				case k == len(chunk):
+					closing, i = true, k
+				case chunk[k] == '"':
+					i = k + 1 // "" is a quote inside the field
+				default:
+					inQuote, i = false, k
+				}
 				continue
 			}
 			j := bytes.IndexByte(chunk[i:], '\n')
-			if q >= 0 && (j < 0 || q < i+j) {
-				inQuote, i = true, q+1
-				continue
+			end := len(chunk)
+			if j >= 0 {
+				end = i + j
+			}
+			// A quote before the line's end opens a quoted field only at a field start
+			// (after a delimiter or a newline); elsewhere it is an ordinary character.
+			if q := bytes.IndexByte(chunk[i:end], '"'); q >= 0 {
+				open := -1
+				for p := i + q; p < end; p++ {
+					if chunk[p] != '"' {
+						continue
+					}
+					prev := last
+					if p > 0 {
+						prev = chunk[p-1]
+					}
+					if prev == o.Delimiter || prev == '\n' {
+						open = p
+						break
+					}
+				}
+				if open >= 0 {
+					inQuote, i = true, open+1
+					continue
+				}
 			}
 			if j < 0 {
+				i = len(chunk)
 				break
 			}
 			line++
-			recordStart, i = true, i+j+1
+			recordStart, i = true, end+1
+		}
+		if n > 0 {
+			last = chunk[n-1]
 		}
 		pos += int64(n)
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {

@@ -85,7 +85,7 @@ func (r *recordReader) next() (line int64, ok bool, err error) {
 				f = f[:len(f)-1]
 			}
 			r.fields = append(r.fields, f)
-			r.pos = end + 1
+			r.pos = min(end+1, len(d)) // past the newline, or at the end of the data
 			r.line++
 			return line, true, nil
 		}
