@@ -293,7 +293,7 @@ func (s *ipcSource) describe() string {
 	}
 	return "ReadIPC " + strings.Join(names, ", ")
 }
-func (s *ipcSource) name() string           { return s.key }
+func (s *ipcSource) name() string          { return s.key }
 func (s *ipcSource) schema() *arrow.Schema { return s.sch }
 func (s *ipcSource) npartitions() int      { return len(s.parts) }
 
