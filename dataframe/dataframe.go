@@ -28,6 +28,10 @@ type DataFrame struct {
 
 func failed(err error) *DataFrame { return &DataFrame{err: err} }
 
+// Failed is a DataFrame whose plan failed with err: its Err and Compute return err.
+// Readers in other packages use it to report bad input before anything runs.
+func Failed(err error) *DataFrame { return failed(err) }
+
 // Err is the first error met while building the DataFrame's plan, if any.
 func (df *DataFrame) Err() error { return df.err }
 

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -19,6 +20,37 @@ import (
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/graph"
 )
+
+// FileWriter writes one partition to an open file; option is the format's setting
+// (such as a compression codec).
+type FileWriter func(ctx context.Context, f *os.File, rec arrow.RecordBatch, option string) error
+
+var writers = struct {
+	sync.RWMutex
+	m map[string]FileWriter
+}{m: map[string]FileWriter{}}
+
+// RegisterWriter adds a file format to WriteFiles (at init; a name registered twice
+// panics). Formats in other packages, such as dataframe/parquet, register this way.
+func RegisterWriter(format string, w FileWriter) {
+	writers.Lock()
+	defer writers.Unlock()
+	if _, dup := writers.m[format]; dup {
+		panic(fmt.Sprintf("dataframe: writer %q registered twice", format))
+	}
+	writers.m[format] = w
+}
+
+// WriteFiles computes the DataFrame and writes one file per partition in a registered
+// format: the * in pattern becomes the partition number. Each file is written to a
+// temporary name and renamed, so a failure leaves no partial file; errors name the file.
+func (df *DataFrame) WriteFiles(ctx context.Context, format, option, pattern string, opts ...gask.Option) ([]string, error) {
+	f := format
+	if option != "" {
+		f += ":" + option
+	}
+	return df.write(ctx, f, pattern, opts)
+}
 
 // writeSpec is the plain-data description of one partition's write.
 type writeSpec struct {
@@ -72,7 +104,14 @@ func writeFile(ctx context.Context, spec writeSpec, rec arrow.RecordBatch) (err 
 		}
 		err = w.Close()
 	default:
-		err = fmt.Errorf("unknown format %q", spec.Format)
+		name, option, _ := strings.Cut(spec.Format, ":")
+		writers.RLock()
+		w, ok := writers.m[name]
+		writers.RUnlock()
+		if !ok {
+			return fmt.Errorf("unknown format %q", name)
+		}
+		err = w(ctx, tmp, rec, option)
 	}
 	if err != nil {
 		return err

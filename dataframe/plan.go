@@ -1,6 +1,7 @@
 package dataframe
 
 import (
+	"context"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -217,4 +218,53 @@ func (n *scanNode) optimize() *scanNode {
 	out.columns, out.steps = cols, steps
 	out.key = keyName(n.src.name(), cols, steps)
 	return &out
+}
+
+// Source produces a DataFrame's partitions: implement it to add a reader (the
+// dataframe/parquet package is one). Tasks returns the tasks that make partition i
+// under key — reading only columns (all when nil) and then applying steps (see
+// ApplySteps) — the last one having that key. Use registered functions with plain-data
+// arguments so the reads can run on worker processes.
+type Source interface {
+	Describe() string
+	Name() string // the key name of its partitions, the same for the same data
+	Schema() *arrow.Schema
+	NPartitions() int
+	Tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error)
+}
+
+// FromSource makes a DataFrame of a Source.
+func FromSource(s Source) *DataFrame { return fromSource(sourceAdapter{s}) }
+
+type sourceAdapter struct{ s Source }
+
+func (a sourceAdapter) describe() string      { return a.s.Describe() }
+func (a sourceAdapter) name() string          { return a.s.Name() }
+func (a sourceAdapter) schema() *arrow.Schema { return a.s.Schema() }
+func (a sourceAdapter) npartitions() int      { return a.s.NPartitions() }
+func (a sourceAdapter) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
+	return a.s.Tasks(key, i, columns, steps)
+}
+
+// ApplySteps selects columns of rec (all when nil) and applies row-wise steps, as a
+// Source's read task does after reading. rec is borrowed; the result is the caller's.
+func ApplySteps(ctx context.Context, rec arrow.RecordBatch, columns []string, steps []Step) (arrow.RecordBatch, error) {
+	return applySteps(ctx, rec, columns, steps)
+}
+
+// LeadingFilter is the conjunction of the filters at the start of steps — those a
+// reader may use to skip data (such as Parquet row groups whose statistics rule them
+// out). ok is false when steps do not start with a filter.
+func LeadingFilter(steps []Step) (pred Expr, ok bool) {
+	for _, s := range steps {
+		if s.Kind != "filter" {
+			break
+		}
+		if !ok {
+			pred, ok = s.Pred, true
+		} else {
+			pred = pred.And(s.Pred)
+		}
+	}
+	return pred, ok
 }

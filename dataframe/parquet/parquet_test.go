@@ -1,0 +1,159 @@
+package parquet_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"go.uber.org/goleak"
+
+	"github.com/gask-dev/gask"
+	"github.com/gask-dev/gask/dataframe"
+	"github.com/gask-dev/gask/dataframe/parquet"
+	"github.com/gask-dev/gask/sched"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func checked(t *testing.T) context.Context {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	t.Cleanup(func() { mem.AssertSize(t, 0) })
+	return compute.WithAllocator(context.Background(), mem)
+}
+
+type sale struct {
+	ID     int64   `gask:"id"`
+	Store  string  `gask:"store"`
+	Amount float64 `gask:"amount"`
+}
+
+func sales() []sale {
+	var out []sale
+	stores := []string{"north", "south", "east"}
+	for i := range 30 {
+		out = append(out, sale{int64(i), stores[i%3], float64(i) * 1.5})
+	}
+	return out
+}
+
+func rows(t *testing.T, tbl arrow.Table) string {
+	t.Helper()
+	var b strings.Builder
+	for r := 0; r < int(tbl.NumRows()); r++ {
+		for c := 0; c < int(tbl.NumCols()); c++ {
+			ch := tbl.Column(c).Data().Chunks()
+			off := r
+			for _, a := range ch {
+				if off < a.Len() {
+					b.WriteString(a.ValueStr(off) + " ")
+					break
+				}
+				off -= a.Len()
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestRoundTripProjectionAndPruning(t *testing.T) {
+	ctx := checked(t)
+	dir := t.TempDir()
+	src := dataframe.FromRecords(sales(), 3) // ids 0-9, 10-19, 20-29: one file (row group) each
+	files, err := parquet.Write(ctx, src, filepath.Join(dir, "part-*.parquet"), "zstd")
+	if err != nil || len(files) != 3 {
+		t.Fatal(files, err)
+	}
+	df := parquet.Read(dir)
+	if df.NPartitions() != 3 {
+		t.Fatalf("%d partitions", df.NPartitions())
+	}
+	want, _ := src.Compute(ctx)
+	defer want.Release()
+	got, err := df.Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Release()
+	if rows(t, got) != rows(t, want) {
+		t.Fatalf("round trip\n%s\nwant\n%s", rows(t, got), rows(t, want))
+	}
+	// A filter on id right after the read prunes the row groups that cannot match:
+	// only one task reads data.
+	q := df.Filter(dataframe.Col("id").Ge(dataframe.Lit(25))).Select("id")
+	if plan := q.Explain(); !strings.Contains(plan, "columns=[id]") {
+		t.Fatalf("projection not pushed down:\n%s", plan)
+	}
+	var nonEmpty atomic.Int64
+	cb := gask.WithCallbacks(sched.Callbacks{Finish: func(i sched.TaskInfo) {
+		if i.Size > 0 {
+			nonEmpty.Add(1)
+		}
+	}})
+	res, err := q.Compute(ctx, cb)
+	if err == nil {
+		defer res.Release()
+	}
+	if err != nil || res.NumRows() != 5 || rows(t, res) != "25 \n26 \n27 \n28 \n29 \n" {
+		t.Fatalf("filtered: %v", err)
+	}
+	if n := nonEmpty.Load(); n != 1 {
+		t.Fatalf("%d row groups read data, want 1 (the others pruned by statistics)", n)
+	}
+}
+
+func TestHivePartitions(t *testing.T) {
+	ctx := checked(t)
+	dir := t.TempDir()
+	for _, store := range []string{"east", "north"} {
+		part := dataframe.FromRecords(sales(), 1).Filter(dataframe.Col("store").Eq(dataframe.Lit(store))).Select("id", "amount")
+		if _, err := parquet.Write(ctx, part, filepath.Join(dir, "store="+store, "year=2026", "*.parquet"), "snappy"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	df := parquet.Read(dir)
+	if got := strings.Join(df.Columns(), ","); got != "id,amount,store,year" {
+		t.Fatalf("columns %s", got)
+	}
+	agg, err := df.GroupBy("store", "year").Agg(dataframe.Size().As("n"), dataframe.Sum("id")).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer agg.Release()
+	if got := rows(t, agg); got != "east 2026 10 155 \nnorth 2026 10 135 \n" {
+		t.Fatalf("got\n%s", got)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	ctx := checked(t)
+	dir := t.TempDir()
+	if err := parquet.Read(filepath.Join(dir, "none.parquet")).Err(); err == nil || !strings.Contains(err.Error(), "none.parquet") {
+		t.Fatalf("missing: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.parquet")
+	os.WriteFile(bad, []byte("PAR1 this is not parquet PAR1"), 0o644)
+	if err := parquet.Read(bad).Err(); err == nil || !strings.Contains(err.Error(), "bad.parquet") {
+		t.Fatalf("corrupt: %v", err)
+	}
+	a := filepath.Join(dir, "mix")
+	if _, err := parquet.Write(ctx, dataframe.FromRecords(sales(), 1), filepath.Join(a, "a-*.parquet"), "none"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parquet.Write(ctx, dataframe.FromRecords(sales(), 1).Select("id"), filepath.Join(a, "b-*.parquet"), "none"); err != nil {
+		t.Fatal(err)
+	}
+	if err := parquet.Read(a).Err(); err == nil || !strings.Contains(err.Error(), "b-0.parquet has schema") || !strings.Contains(err.Error(), "a-0.parquet") {
+		t.Fatalf("schema mismatch: %v", err)
+	}
+	if _, err := parquet.Write(ctx, dataframe.FromRecords(sales(), 1), filepath.Join(dir, "x-*.parquet"), "lz5"); err == nil || !strings.Contains(err.Error(), `unknown compression "lz5"`) {
+		t.Fatalf("codec: %v", err)
+	}
+}
