@@ -31,6 +31,7 @@ type csvOptions struct {
 	Schema      *arrow.Schema `json:"-"`
 	NullValues  []string
 	SampleBytes int
+	NoQuotes    bool // quotes are ordinary characters (JSON lines)
 }
 
 // Blocksize cuts files into partitions of about n bytes, at line boundaries (default
@@ -349,6 +350,16 @@ func scanBounds(ctx context.Context, file csvFile, o csvOptions) (*csvBounds, er
 					b.Lines = append(b.Lines, line)
 					next = int64(len(b.Offsets)) * o.Blocksize
 				}
+			}
+			if o.NoQuotes {
+				j := bytes.IndexByte(chunk[i:], '\n')
+				if j < 0 {
+					i = len(chunk)
+					break
+				}
+				line++
+				recordStart, i = true, i+j+1
+				continue
 			}
 			if inQuote {
 				q := bytes.IndexByte(chunk[i:], '"')

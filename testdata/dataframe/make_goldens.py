@@ -7,6 +7,7 @@ nulls, NaN, quoted fields and mixed types) and one golden CSV per query in
 golden/. dataframe/golden_test.go runs the same queries with gask and compares.
 """
 
+import json
 import os
 import random
 
@@ -42,6 +43,25 @@ def make_input():
     return pd.concat(
         [pd.read_csv(os.path.join(HERE, f"people-{p}.csv"), keep_default_na=True)
          for p in range(3)], ignore_index=True)
+
+
+def make_json():
+    """events.jsonl: JSON lines with missing keys, nulls, mixed ints and floats."""
+    rng = random.Random(11)
+    path = os.path.join(HERE, "events.jsonl")
+    with open(path, "w") as f:
+        for i in range(120):
+            obj = {"id": i, "kind": rng.choice(["click", "view", "buy"])}
+            if i % 7:
+                obj["amount"] = rng.choice([1, 2.5, 10, 0.25])
+            if i % 5 == 0:
+                obj["user"] = None
+            elif i % 3:
+                obj["user"] = f"u{rng.randint(1, 9)}"
+            obj["ok"] = i % 4 != 0
+            obj["note"] = 'say "hi"\tnow' if i % 11 == 0 else "plain"
+            f.write(json.dumps(obj) + "\n")
+    return pd.read_json(path, lines=True)
 
 
 def queries(df):
@@ -108,6 +128,10 @@ def queries(df):
 
 def main():
     os.makedirs(GOLDEN, exist_ok=True)
+    ev = make_json()
+    ev[["id", "kind", "amount", "user", "ok", "note"]].to_csv(
+        os.path.join(GOLDEN, "json_read.csv"), index=False, na_rep="",
+        float_format="%.10g")
     df = make_input()
     for name, res in queries(df).items():
         res.to_csv(os.path.join(GOLDEN, name + ".csv"), index=False,
