@@ -36,7 +36,13 @@ func newAccumulator(fn string, in arrow.DataType) (accumulator, error) {
 	case "min", "max", "first", "last":
 		return &pickAcc{kind: fn, typ: in}, nil
 	case "median":
-		return &medianAcc{}, nil
+		return &medianAcc{q: 0.5}, nil
+	case "quantile":
+		return &medianAcc{q: -1}, nil // q set by the caller
+	case "nunique":
+		return &nuniqueAcc{typ: in}, nil
+	case "any", "all":
+		return &boolAcc{all: fn == "all"}, nil
 	case "corr":
 		return &corrAcc{}, nil
 	}
@@ -377,8 +383,13 @@ func (a *pickAcc) final(mem memory.Allocator) arrow.Array {
 	return b.NewArray()
 }
 
-// medianAcc keeps every present value of each group (state: a list column).
-type medianAcc struct{ vs [][]float64 }
+// medianAcc keeps every present value of each group (state: a list column) for an
+// exact quantile q, interpolated linearly between the two nearest values (pandas'
+// default); the median is q = 0.5.
+type medianAcc struct {
+	q  float64
+	vs [][]float64
+}
 
 func (a *medianAcc) grow(n int) { a.vs = growTo(a.vs, n) }
 
@@ -425,11 +436,154 @@ func (a *medianAcc) final(mem memory.Allocator) arrow.Array {
 			continue
 		}
 		slices.Sort(vs)
-		if n%2 == 1 {
-			b.Append(vs[n/2])
-		} else {
-			b.Append((vs[n/2-1] + vs[n/2]) / 2)
+		pos := a.q * float64(n-1)
+		lo := int(math.Floor(pos))
+		hi := min(lo+1, n-1)
+		b.Append(vs[lo] + (vs[hi]-vs[lo])*(pos-float64(lo)))
+	}
+	return b.NewArray()
+}
+
+// nuniqueAcc keeps each group's distinct present values (state: a list column).
+type nuniqueAcc struct {
+	typ  arrow.DataType
+	sets []map[any]struct{}
+}
+
+func (a *nuniqueAcc) grow(n int) { a.sets = growTo(a.sets, n) }
+
+func (a *nuniqueAcc) add(g int32, col arrow.Array, r int) {
+	if a.sets[g] == nil {
+		a.sets[g] = map[any]struct{}{}
+	}
+	var v any
+	switch c := col.(type) {
+	case *array.Int64:
+		v = c.Value(r)
+	case *array.Float64:
+		v = c.Value(r)
+	case *array.String:
+		v = c.Value(r)
+	case *array.Boolean:
+		v = c.Value(r)
+	}
+	if _, ok := a.sets[g][v]; !ok {
+		if s, isStr := v.(string); isStr {
+			v = string([]byte(s)) // the array's bytes go away with it
 		}
+		a.sets[g][v] = struct{}{}
+	}
+}
+
+func (a *nuniqueAcc) update(ids []int32, col arrow.Array) {
+	for r, g := range ids {
+		if g >= 0 && valid(col, r) {
+			a.add(g, col, r)
+		}
+	}
+}
+
+func (a *nuniqueAcc) stateWidth() int { return 1 }
+
+func (a *nuniqueAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	b := array.NewListBuilder(mem, a.typ)
+	defer b.Release()
+	vb := b.ValueBuilder()
+	for _, set := range a.sets {
+		b.Append(true)
+		for v := range set {
+			switch x := v.(type) {
+			case int64:
+				vb.(*array.Int64Builder).Append(x)
+			case float64:
+				vb.(*array.Float64Builder).Append(x)
+			case string:
+				vb.(*array.StringBuilder).Append(x)
+			case bool:
+				vb.(*array.BooleanBuilder).Append(x)
+			}
+		}
+	}
+	return []string{"values"}, []arrow.Array{b.NewArray()}
+}
+
+func (a *nuniqueAcc) merge(ids []int32, cols []arrow.Array) {
+	l := cols[0].(*array.List)
+	vals := l.ListValues()
+	offs := l.Offsets()
+	for r, g := range ids {
+		if g < 0 {
+			continue
+		}
+		if a.sets[g] == nil {
+			a.sets[g] = map[any]struct{}{}
+		}
+		for i := offs[r]; i < offs[r+1]; i++ {
+			a.add(g, vals, int(i))
+		}
+	}
+}
+
+func (a *nuniqueAcc) final(mem memory.Allocator) arrow.Array {
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	for _, set := range a.sets {
+		b.Append(int64(len(set)))
+	}
+	return b.NewArray()
+}
+
+// boolAcc is any or all of a column's present values (as truth values; all of
+// nothing is true, any of nothing false, as in pandas).
+type boolAcc struct {
+	all  bool
+	seen []bool // for all: a false value met; for any: a true value met
+}
+
+func (a *boolAcc) grow(n int) { a.seen = growTo(a.seen, n) }
+
+func truth(col arrow.Array, r int) bool {
+	switch c := col.(type) {
+	case *array.Boolean:
+		return c.Value(r)
+	case *array.String:
+		return c.Value(r) != ""
+	}
+	f, _ := numeric(col, r)
+	return f != 0
+}
+
+func (a *boolAcc) update(ids []int32, col arrow.Array) {
+	for r, g := range ids {
+		if g >= 0 && valid(col, r) && truth(col, r) != a.all {
+			a.seen[g] = true
+		}
+	}
+}
+
+func (a *boolAcc) stateWidth() int { return 1 }
+
+func (a *boolAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	b := array.NewBooleanBuilder(mem)
+	defer b.Release()
+	b.AppendValues(a.seen, nil)
+	return []string{"seen"}, []arrow.Array{b.NewArray()}
+}
+
+func (a *boolAcc) merge(ids []int32, cols []arrow.Array) {
+	c := cols[0].(*array.Boolean)
+	for r, g := range ids {
+		if g >= 0 && c.Value(r) {
+			a.seen[g] = true
+		}
+	}
+}
+
+func (a *boolAcc) final(mem memory.Allocator) arrow.Array {
+	b := array.NewBooleanBuilder(mem)
+	defer b.Release()
+	for _, s := range a.seen {
+		b.Append(s != a.all)
 	}
 	return b.NewArray()
 }

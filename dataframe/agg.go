@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -21,52 +22,69 @@ import (
 // null; Std and Var use ddof=1 and are null for fewer than two values; Count counts
 // the values that are not missing; Size counts rows.
 type Agg struct {
-	Func    string // sum, mean, min, max, count, size, std, var, first, last, median, corr
-	Column  string // the input column (none for size)
-	Name    string // the output column
-	Column2 string // the second column (corr)
+	Func    string  // sum, mean, min, max, count, size, std, var, first, last, median, quantile, nunique, any, all, corr
+	Column  string  // the input column (none for size)
+	Name    string  // the output column
+	Column2 string  // the second column (corr)
+	Q       float64 // the quantile (quantile)
 }
 
 // As names the output column.
 func (a Agg) As(name string) Agg { a.Name = name; return a }
 
 // Sum adds up a numeric column.
-func Sum(col string) Agg { return Agg{"sum", col, col, ""} }
+func Sum(col string) Agg { return Agg{"sum", col, col, "", 0} }
 
 // Mean averages a numeric column.
-func Mean(col string) Agg { return Agg{"mean", col, col, ""} }
+func Mean(col string) Agg { return Agg{"mean", col, col, "", 0} }
 
 // Min is a column's smallest value (numbers or strings).
-func Min(col string) Agg { return Agg{"min", col, col, ""} }
+func Min(col string) Agg { return Agg{"min", col, col, "", 0} }
 
 // Max is a column's largest value (numbers or strings).
-func Max(col string) Agg { return Agg{"max", col, col, ""} }
+func Max(col string) Agg { return Agg{"max", col, col, "", 0} }
 
 // Count counts a column's values that are not missing.
-func Count(col string) Agg { return Agg{"count", col, col, ""} }
+func Count(col string) Agg { return Agg{"count", col, col, "", 0} }
 
 // Size counts rows, missing values included.
 func Size() Agg { return Agg{Func: "size", Name: "size"} }
 
 // Std is a numeric column's sample standard deviation (ddof=1).
-func Std(col string) Agg { return Agg{"std", col, col, ""} }
+func Std(col string) Agg { return Agg{"std", col, col, "", 0} }
 
 // Var is a numeric column's sample variance (ddof=1).
-func Var(col string) Agg { return Agg{"var", col, col, ""} }
+func Var(col string) Agg { return Agg{"var", col, col, "", 0} }
 
 // First is a column's first value that is not missing, in partition order.
-func First(col string) Agg { return Agg{"first", col, col, ""} }
+func First(col string) Agg { return Agg{"first", col, col, "", 0} }
 
 // Last is a column's last value that is not missing, in partition order.
-func Last(col string) Agg { return Agg{"last", col, col, ""} }
+func Last(col string) Agg { return Agg{"last", col, col, "", 0} }
 
 // Median is a numeric column's median (the mean of the two middle values for an even
 // count), computed exactly: every group's values are kept until the end.
-func Median(col string) Agg { return Agg{"median", col, col, ""} }
+func Median(col string) Agg { return Agg{"median", col, col, "", 0} }
+
+// Quantile is a numeric column's q-quantile (0 ≤ q ≤ 1), exact and interpolated
+// linearly like pandas' default; every group's values are kept until the end.
+func Quantile(col string, q float64) Agg {
+	return Agg{Func: "quantile", Column: col, Name: col, Q: q}
+}
+
+// NUnique counts a column's distinct values that are not missing.
+func NUnique(col string) Agg { return Agg{"nunique", col, col, "", 0} }
+
+// Any is true when a value of the column that is not missing is true (non-zero,
+// non-empty).
+func Any(col string) Agg { return Agg{"any", col, col, "", 0} }
+
+// All is true when every value of the column that is not missing is true.
+func All(col string) Agg { return Agg{"all", col, col, "", 0} }
 
 // Corr is the Pearson correlation of two numeric columns over the rows where both
 // are present (null for fewer than two such rows or a constant column).
-func Corr(x, y string) Agg { return Agg{"corr", x, "corr_" + x + "_" + y, y} }
+func Corr(x, y string) Agg { return Agg{"corr", x, "corr_" + x + "_" + y, y, 0} }
 
 // aggSpec is the plain-data description of a grouped aggregation that the kernels get.
 type aggSpec struct {
@@ -75,7 +93,8 @@ type aggSpec struct {
 	Aggs     []Agg
 	InTypes  []string // normalized input type of each aggregation's column
 	DropNA   bool
-	Unsorted bool // leave groups in order of first appearance
+	Unsorted bool   // leave groups in order of first appearance
+	OrderBy  string // sort by this output column, descending, then by the keys
 }
 
 // normType is the type a column is normalized to before grouping or aggregating.
@@ -105,7 +124,11 @@ func outputType(fn string, in arrow.DataType) (arrow.DataType, error) {
 			return in, nil
 		}
 		return arrow.PrimitiveTypes.Int64, nil
-	case "mean", "std", "var", "median", "corr":
+	case "nunique":
+		return arrow.PrimitiveTypes.Int64, nil
+	case "any", "all":
+		return arrow.FixedWidthTypes.Boolean, nil
+	case "mean", "std", "var", "median", "quantile", "corr":
 		if !numeric {
 			return nil, fmt.Errorf("%s needs numbers", fn)
 		}
@@ -260,6 +283,9 @@ func aggregate(df *DataFrame, keys []string, aggs []Agg, dropna bool, splitEvery
 		if err != nil {
 			return failed(fmt.Errorf("dataframe: %s(%s): %w, but %q is %s", a.Func, a.Column, err, a.Column, in))
 		}
+		if a.Func == "quantile" && (a.Q < 0 || a.Q > 1 || math.IsNaN(a.Q)) {
+			return failed(fmt.Errorf("dataframe: quantile(%s, %v): q must be between 0 and 1", a.Column, a.Q))
+		}
 		if seen[a.Name] {
 			return failed(fmt.Errorf("dataframe: aggregation output %q named twice: name it with As", a.Name))
 		}
@@ -300,6 +326,9 @@ func (s *aggSource) describe() string {
 		col := a.Column
 		if a.Column2 != "" {
 			col += ", " + a.Column2
+		}
+		if a.Func == "quantile" {
+			col += fmt.Sprintf(", %v", a.Q)
 		}
 		parts[i] = fmt.Sprintf("%s(%s) as %s", a.Func, col, a.Name)
 	}
@@ -424,6 +453,9 @@ func newAggState(ctx context.Context, spec aggSpec) (*aggState, error) {
 		if err != nil {
 			return nil, err
 		}
+		if m, ok := acc.(*medianAcc); ok && a.Func == "quantile" {
+			m.q = a.Q
+		}
 		st.accs = append(st.accs, acc)
 	}
 	return st, nil
@@ -544,11 +576,19 @@ func (st *aggState) result() (arrow.RecordBatch, error) {
 		cols = append(cols, out)
 	}
 	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
-	if len(st.spec.Keys) == 0 || n < 2 || st.spec.Unsorted {
+	if len(st.spec.Keys) == 0 || n < 2 || st.spec.Unsorted && st.spec.OrderBy == "" {
 		return rec, nil
 	}
 	defer rec.Release()
-	order := sortOrder(cols[:len(st.spec.Keys)], n)
+	cmps := make([]func(a, b int) int, 0, len(st.spec.Keys)+1)
+	if st.spec.OrderBy != "" {
+		by := columnCompare(rec.Column(rec.Schema().FieldIndices(st.spec.OrderBy)[0]))
+		cmps = append(cmps, func(a, b int) int { return by(b, a) })
+	}
+	for _, k := range cols[:len(st.spec.Keys)] {
+		cmps = append(cmps, columnCompare(k))
+	}
+	order := sortBy(cmps, n)
 	idx := array.NewInt64Builder(st.mem)
 	defer idx.Release()
 	for _, o := range order {
@@ -570,6 +610,11 @@ func sortOrder(keys []arrow.Array, n int) []int {
 	for i, k := range keys {
 		cmps[i] = columnCompare(k)
 	}
+	return sortBy(cmps, n)
+}
+
+// sortBy sorts row numbers 0..n-1 by the comparisons in turn, stably.
+func sortBy(cmps []func(a, b int) int, n int) []int {
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i

@@ -60,6 +60,21 @@ var goldenQueries = map[string]func(df *dataframe.DataFrame) *dataframe.DataFram
 		capped := dataframe.When(bonus.Gt(lit(10))).Then(lit(10)).Otherwise(bonus)
 		return df.WithColumns([]string{"band", "capped"}, []dataframe.Expr{band, capped}).Select("id", "band", "capped")
 	},
+	"groupby_more": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.GroupBy("grade").Agg(dataframe.NUnique("city").As("city_nunique"),
+			dataframe.Quantile("score", 0.25).As("score_q25"), dataframe.Any("ok").As("ok_any"), dataframe.All("ok").As("ok_all"))
+	},
+	"value_counts": func(df *dataframe.DataFrame) *dataframe.DataFrame { return df.ValueCounts("city") },
+	"unique":       func(df *dataframe.DataFrame) *dataframe.DataFrame { return df.Unique("city") },
+	"nlargest": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.NLargest(7, "score").Select("id", "score")
+	},
+	"nsmallest": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.NSmallest(7, "bonus").Select("id", "bonus")
+	},
+	"describe": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.Select("id", "score", "bonus").Describe()
+	},
 	"groupby_city": func(df *dataframe.DataFrame) *dataframe.DataFrame {
 		return df.GroupBy("city").SplitEvery(3).Agg(
 			dataframe.Sum("score").As("score_sum"), dataframe.Mean("score").As("score_mean"),

@@ -118,6 +118,18 @@ def queries(df):
         "score_median": g5.score.median(),
         "corr_score_bonus": g5.apply(
             lambda d: d.score.corr(d.bonus.astype("float64")))}).reset_index()
+    g6 = df.groupby("grade")
+    q["groupby_more"] = pd.DataFrame({
+        "city_nunique": g6.city.nunique(), "score_q25": g6.score.quantile(0.25),
+        "ok_any": g6.ok.agg(lambda s: bool(s.dropna().any())),
+        "ok_all": g6.ok.agg(lambda s: bool(s.dropna().all()))}).reset_index()
+    vc = df.city.value_counts().rename_axis("city").reset_index(name="count")
+    q["value_counts"] = vc.sort_values(["count", "city"], ascending=[False, True])
+    q["unique"] = pd.DataFrame({"city": df.city.unique()})
+    q["nlargest"] = df.nlargest(7, "score")[["id", "score"]]
+    q["nsmallest"] = df.nsmallest(7, "bonus")[["id", "bonus"]]
+    q["describe"] = df[["id", "score", "bonus"]].astype("float64").describe() \
+        .rename_axis("stat").reset_index()
     num = df[["id", "score", "bonus"]]
     q["sum"] = num.sum().to_frame().T
     q["mean"] = num.mean().to_frame().T
