@@ -145,10 +145,50 @@ func ReadCSVFiles(paths []string, opts ...CSVOption) *DataFrame {
 	if err != nil {
 		return failed(err)
 	}
+	if !o.NoHeader {
+		// Every file must have the first file's columns, in order.
+		want := fieldNames(sch)
+		if o.Names != nil {
+			want = nil // the given names replace every header
+		}
+		for _, f := range src.files[1:] {
+			got, err := csvHeader(f, o)
+			if err != nil {
+				return failed(err)
+			}
+			if want != nil && !slices.Equal(got, want) {
+				return failed(fmt.Errorf("dataframe: read csv: %s has columns %s, but %s has %s", f.Path, strings.Join(got, ","), src.files[0].Path, strings.Join(want, ",")))
+			}
+		}
+	}
 	src.sch = sch
 	src.opts = o
 	src.key = keyName("read-csv", paths, []Step{{Kind: fmt.Sprintf("%+v", o), Names: fieldNames(sch)}})
 	return fromSource(src)
+}
+
+// csvHeader reads a file's header line.
+func csvHeader(f csvFile, o csvOptions) ([]string, error) {
+	rc, err := openCSV(f.Path, f.Compression)
+	if err != nil {
+		return nil, fmt.Errorf("dataframe: read csv %s: %w", f.Path, err)
+	}
+	defer rc.Close()
+	buf := make([]byte, 64<<10)
+	n, err := io.ReadFull(rc, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("dataframe: read csv %s: %w", f.Path, err)
+	}
+	rr := &recordReader{data: buf[:n], delim: o.Delimiter, line: 1}
+	_, ok, err := rr.next()
+	if err != nil || !ok {
+		return nil, fmt.Errorf("dataframe: read csv %s: no header line", f.Path)
+	}
+	names := make([]string, len(rr.fields))
+	for i, v := range rr.fields {
+		names[i] = string(v)
+	}
+	return names, nil
 }
 
 func compressionOf(path string) string {

@@ -174,3 +174,13 @@ func TestExplainGolden(t *testing.T) {
 		t.Fatalf("plan\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestReadCSVHeaderMismatch(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.csv", "x,y\n1,2\n")
+	writeFile(t, dir, "b.csv", "x,z\n3,4\n")
+	err := dataframe.ReadCSV(filepath.Join(dir, "*.csv")).Err()
+	if err == nil || !strings.Contains(err.Error(), "b.csv has columns x,z, but") || !strings.Contains(err.Error(), "a.csv has x,y") {
+		t.Fatalf("got %v", err)
+	}
+}

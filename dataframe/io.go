@@ -282,7 +282,12 @@ func ReadIPC(pattern string) *DataFrame {
 	return fromSource(src)
 }
 
-func ipcFooter(path string) (*arrow.Schema, int, error) {
+func ipcFooter(path string) (_ *arrow.Schema, _ int, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a corrupt file must not crash the planner
+			err = fmt.Errorf("corrupt file: %v", r)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err

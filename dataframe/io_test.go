@@ -1,6 +1,7 @@
 package dataframe_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/dataframe"
+	schedsync "github.com/gask-dev/gask/sched/sync"
 )
 
 func TestWriteReadRoundTrip(t *testing.T) {
@@ -88,4 +90,30 @@ func TestWriteErrors(t *testing.T) {
 	if err := dataframe.ReadIPC(bad).Err(); err == nil || !strings.Contains(err.Error(), "bad.arrow") {
 		t.Fatalf("corrupt ipc: %v", err)
 	}
+}
+
+// FuzzReadIPC feeds arbitrary bytes to ReadIPC: an error is fine, a panic is not.
+func FuzzReadIPC(f *testing.F) {
+	dir := f.TempDir()
+	ctx := context.Background()
+	paths, err := dataframe.FromRecords(trips, 1).ToIPC(ctx, filepath.Join(dir, "seed-*.arrow"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	seed, _ := os.ReadFile(paths[0])
+	f.Add(seed)
+	f.Add([]byte("ARROW1\x00\x00garbage"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		path := filepath.Join(t.TempDir(), "f.arrow")
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		df := dataframe.ReadIPC(path)
+		if df.Err() != nil {
+			return
+		}
+		if tbl, err := df.Compute(ctx, gask.WithScheduler(schedsync.New())); err == nil {
+			tbl.Release()
+		}
+	})
 }

@@ -163,7 +163,12 @@ func hiveValues(root, path string) (keys, vals []string) {
 	return keys, vals
 }
 
-func parquetFooter(path string) (*arrow.Schema, int, error) {
+func parquetFooter(path string) (_ *arrow.Schema, _ int, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a corrupt file must not crash the planner
+			err = fmt.Errorf("corrupt file: %v", r)
+		}
+	}()
 	pf, err := file.OpenParquetFile(path, false)
 	if err != nil {
 		return nil, 0, err

@@ -17,6 +17,7 @@ import (
 	"github.com/gask-dev/gask/dataframe"
 	"github.com/gask-dev/gask/dataframe/parquet"
 	"github.com/gask-dev/gask/sched"
+	schedsync "github.com/gask-dev/gask/sched/sync"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -156,4 +157,34 @@ func TestReadErrors(t *testing.T) {
 	if _, err := parquet.Write(ctx, dataframe.FromRecords(sales(), 1), filepath.Join(dir, "x-*.parquet"), "lz5"); err == nil || !strings.Contains(err.Error(), `unknown compression "lz5"`) {
 		t.Fatalf("codec: %v", err)
 	}
+}
+
+// FuzzRead feeds arbitrary bytes to Read: an error naming the file is fine, a panic
+// is not.
+func FuzzRead(f *testing.F) {
+	dir := f.TempDir()
+	ctx := context.Background()
+	paths, err := parquet.Write(ctx, dataframe.FromRecords(sales(), 1), filepath.Join(dir, "seed-*.parquet"), "snappy")
+	if err != nil {
+		f.Fatal(err)
+	}
+	seed, _ := os.ReadFile(paths[0])
+	f.Add(seed)
+	f.Add([]byte("PAR1garbagePAR1"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		path := filepath.Join(t.TempDir(), "f.parquet")
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		df := parquet.Read(path)
+		if err := df.Err(); err != nil {
+			if !strings.Contains(err.Error(), "f.parquet") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if tbl, err := df.Compute(ctx, gask.WithScheduler(schedsync.New())); err == nil {
+			tbl.Release()
+		}
+	})
 }
