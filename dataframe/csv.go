@@ -32,6 +32,24 @@ type csvOptions struct {
 	NullValues  []string
 	SampleBytes int
 	NoQuotes    bool // quotes are ordinary characters (JSON lines)
+	SkipBad     bool
+	onBad       func(BadLines) // in process only
+}
+
+// BadLines reports the malformed rows a block of a CSV file skipped (SkipBadLines).
+type BadLines struct {
+	Path  string
+	Count int   // rows skipped in this block
+	First int64 // line number of the first
+	Err   error // what was wrong with the first
+}
+
+// SkipBadLines skips rows with the wrong number of fields or a value that does not
+// fit its column, instead of failing (pandas' on_bad_lines="skip"). Each block that
+// skips rows reports them to report, when it is not nil, and logs a warning with
+// log/slog. report is called from the goroutines that read, possibly at once.
+func SkipBadLines(report func(BadLines)) CSVOption {
+	return func(o *csvOptions) { o.SkipBad, o.onBad = true, report }
 }
 
 // Blocksize cuts files into partitions of about n bytes, at line boundaries (default
@@ -291,6 +309,15 @@ func (s *csvSource) tasks(key graph.Key, i int, columns []string, steps []Step) 
 	blk := csvBlock{File: file, Block: i - s.starts[fi], Opts: s.opts, Fields: schemaFields(s.sch), Columns: columns}
 	blk.Opts.Schema = nil // the fields carry it as plain data
 	t := graph.Task{Key: key, Func: graph.Registered(csvBlockName), Args: []any{blk, steps}}
+	if report := s.opts.onBad; report != nil {
+		// The report function is a closure: the read runs in process.
+		blk.Opts.onBad = nil
+		t.Args[0] = blk
+		run := func(ctx context.Context, args []any) (any, error) {
+			return graph.Registered(csvBlockName).Call(withBadLineReport(ctx, report), args)
+		}
+		t.Func = graph.Closure("read-csv(SkipBadLines)", run)
+	}
 	if file.Blocks == 1 {
 		return []graph.Task{t}, nil
 	}

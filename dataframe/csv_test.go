@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gask-dev/gask"
@@ -183,4 +184,34 @@ func TestReadCSVHeaderMismatch(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "b.csv has columns x,z, but") || !strings.Contains(err.Error(), "a.csv has x,y") {
 		t.Fatalf("got %v", err)
 	}
+}
+
+func TestReadCSVSkipBadLines(t *testing.T) {
+	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		dir := t.TempDir()
+		p := writeFile(t, dir, "bad.csv", "a,b,c\n1,x,2.5\n2,y\n3,z,oops\nbad,w,1\n4,v,4.5\n")
+		ctx := checked(t)
+		var mu sync.Mutex
+		var reports []dataframe.BadLines
+		df := dataframe.ReadCSV(p, dataframe.Blocksize(12), dataframe.ColumnTypes(map[string]string{"a": "int64", "c": "float64"}),
+			dataframe.SkipBadLines(func(b dataframe.BadLines) { mu.Lock(); reports = append(reports, b); mu.Unlock() }))
+		tbl, err := df.Compute(ctx, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tbl.Release()
+		if got := tableString(t, tbl); got != "a,b,c\n1,x,2.5\n4,v,4.5\n" {
+			t.Fatalf("got\n%s", got)
+		}
+		total := 0
+		for _, r := range reports {
+			total += r.Count
+			if r.Path != p || r.Err == nil || r.First < 3 {
+				t.Fatalf("report %+v", r)
+			}
+		}
+		if total != 3 {
+			t.Fatalf("%d bad lines reported, want 3: %+v", total, reports)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -280,6 +281,26 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 		hint = " (the type was inferred from a sample; set it with dataframe.ColumnTypes)"
 	}
 	rows := int64(0)
+	var bad BadLines
+	skip := func(line int64, err error) error {
+		if !b.Opts.SkipBad {
+			return err
+		}
+		if bad.Count == 0 {
+			bad = BadLines{Path: b.File.Path, First: line, Err: err}
+		}
+		bad.Count++
+		return nil
+	}
+	cells := make([]csvCell, len(cols))
+	defer func() {
+		if bad.Count > 0 {
+			slog.Warn("dataframe: skipped malformed CSV rows", "file", bad.Path, "count", bad.Count, "first_line", bad.First, "first_error", bad.Err)
+			if report := badLineReport(ctx); report != nil {
+				report(bad)
+			}
+		}
+	}()
 	for {
 		if rows&0xffff == 0 {
 			if err := ctx.Err(); err != nil {
@@ -297,7 +318,10 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 			continue // a blank line
 		}
 		if len(rr.fields) != nf {
-			return nil, csvError(b.File.Path, line, "", "%d fields, want %d", len(rr.fields), nf)
+			if err := skip(line, csvError(b.File.Path, line, "", "%d fields, want %d", len(rr.fields), nf)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if int(rows) == est { // more records than lines cannot happen; stay safe anyway
 			for _, c := range cols {
@@ -305,40 +329,82 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 			}
 			est *= 2
 		}
-		for _, c := range cols {
+		// Parse the row's fields first, append them only when all of them fit, so a
+		// skipped row leaves nothing behind.
+		var rowErr error
+		for j, c := range cols {
 			f := rr.fields[c.idx]
-			switch bb := c.b.(type) {
+			cell := &cells[j]
+			cell.null = false
+			switch c.b.(type) {
 			case *array.Int64Builder:
 				if v, ok := parseInt(f); ok {
-					bb.UnsafeAppend(v)
+					cell.i = v
 				} else if nulls.is(f) {
-					bb.UnsafeAppendBoolToBitmap(false)
+					cell.null = true
 				} else {
-					return nil, csvError(b.File.Path, line, c.name, "cannot parse %q as int64%s", f, hint)
+					rowErr = csvError(b.File.Path, line, c.name, "cannot parse %q as int64%s", f, hint)
 				}
 			case *array.Float64Builder:
 				if nulls.is(f) {
-					bb.UnsafeAppendBoolToBitmap(false)
+					cell.null = true
 				} else if v, ok := parseFloat(f); ok {
-					bb.UnsafeAppend(v)
+					cell.f = v
 				} else {
-					return nil, csvError(b.File.Path, line, c.name, "cannot parse %q as float64%s", f, hint)
+					rowErr = csvError(b.File.Path, line, c.name, "cannot parse %q as float64%s", f, hint)
 				}
 			case *array.BooleanBuilder:
 				if v, ok := parseBool(f); ok {
-					bb.UnsafeAppend(v)
+					cell.b = v
 				} else if nulls.is(f) {
-					bb.UnsafeAppendBoolToBitmap(false)
+					cell.null = true
 				} else {
-					return nil, csvError(b.File.Path, line, c.name, "cannot parse %q as bool%s", f, hint)
+					rowErr = csvError(b.File.Path, line, c.name, "cannot parse %q as bool%s", f, hint)
 				}
 			case *array.StringBuilder:
-				if nulls.is(f) {
-					bb.AppendNull()
-				} else {
-					bb.BinaryBuilder.Append(f)
+				cell.null = nulls.is(f)
+				cell.s = f
+			}
+			if rowErr != nil {
+				break
+			}
+		}
+		if rowErr == nil {
+			for j, c := range cols {
+				cell := &cells[j]
+				switch bb := c.b.(type) {
+				case *array.Int64Builder:
+					if cell.null {
+						bb.UnsafeAppendBoolToBitmap(false)
+					} else {
+						bb.UnsafeAppend(cell.i)
+					}
+				case *array.Float64Builder:
+					if cell.null {
+						bb.UnsafeAppendBoolToBitmap(false)
+					} else {
+						bb.UnsafeAppend(cell.f)
+					}
+				case *array.BooleanBuilder:
+					if cell.null {
+						bb.UnsafeAppendBoolToBitmap(false)
+					} else {
+						bb.UnsafeAppend(cell.b)
+					}
+				case *array.StringBuilder:
+					if cell.null {
+						bb.AppendNull()
+					} else {
+						bb.BinaryBuilder.Append(cell.s)
+					}
 				}
 			}
+		}
+		if rowErr != nil {
+			if err := skip(line, rowErr); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		rows++
 	}
@@ -417,6 +483,9 @@ func inferCSVSchema(file csvFile, o *csvOptions) (*arrow.Schema, error) {
 			}
 		}
 		if len(rr.fields) != len(names) {
+			if o.SkipBad {
+				continue // skipped again, and reported, when the block is read
+			}
 			return nil, csvError(file.Path, line, "", "%d fields, want %d", len(rr.fields), len(names))
 		}
 		row := make([]string, len(rr.fields))
@@ -502,4 +571,24 @@ func inferColumn(rows [][]string, i int, nulls nullSet) arrow.DataType {
 		return arrow.FixedWidthTypes.Boolean
 	}
 	return arrow.BinaryTypes.String
+}
+
+// csvCell is one parsed field, held until its whole row has parsed.
+type csvCell struct {
+	null bool
+	i    int64
+	f    float64
+	b    bool
+	s    []byte
+}
+
+type badLineKey struct{}
+
+func withBadLineReport(ctx context.Context, report func(BadLines)) context.Context {
+	return context.WithValue(ctx, badLineKey{}, report)
+}
+
+func badLineReport(ctx context.Context) func(BadLines) {
+	f, _ := ctx.Value(badLineKey{}).(func(BadLines))
+	return f
 }
