@@ -269,6 +269,11 @@ func setField(fv reflect.Value, a arrow.Array, i int) error {
 			fv.SetFloat(float64(x.Value(i)))
 			return nil
 		}
+	case *array.Date32:
+		if fv.Type() == timeType {
+			fv.Set(reflect.ValueOf(x.Value(i).ToTime()))
+			return nil
+		}
 	case *array.Timestamp:
 		if fv.Type() == timeType {
 			unit := x.DataType().(*arrow.TimestampType).Unit

@@ -66,8 +66,8 @@ func NoHeader() CSVOption { return func(o *csvOptions) { o.NoHeader = true } }
 // Names names the columns (replacing the header's names when there is one).
 func Names(names ...string) CSVOption { return func(o *csvOptions) { o.Names = names } }
 
-// ColumnTypes fixes the types of some columns ("int64", "float64", "bool", "string"),
-// inferring the others from the sample.
+// ColumnTypes fixes the types of some columns ("int64", "float64", "bool", "string",
+// "date", "timestamp", "timestamp_utc"), inferring the others from the sample.
 func ColumnTypes(types map[string]string) CSVOption {
 	return func(o *csvOptions) { o.Types = types }
 }
@@ -349,6 +349,13 @@ func typeName(t arrow.DataType) string {
 		return "bool"
 	case arrow.STRING:
 		return "string"
+	case arrow.DATE32:
+		return "date"
+	case arrow.TIMESTAMP:
+		if t.(*arrow.TimestampType).TimeZone != "" {
+			return "timestamp_utc"
+		}
+		return "timestamp"
 	}
 	return t.String()
 }
@@ -359,7 +366,7 @@ func parseFields(fields []string) (*arrow.Schema, error) {
 		name, typ, _ := strings.Cut(f, ":")
 		t, ok := castTypes[typ]
 		if !ok {
-			return nil, fmt.Errorf("dataframe: read csv: column %q has type %q; CSV columns can be int64, float64, bool or string", name, typ)
+			return nil, fmt.Errorf("dataframe: read csv: column %q has type %q; CSV columns can be int64, float64, bool, string, date, timestamp or timestamp_utc", name, typ)
 		}
 		fs[i] = arrow.Field{Name: name, Type: t, Nullable: true}
 	}

@@ -364,6 +364,24 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 			case *array.StringBuilder:
 				cell.null = nulls.is(f)
 				cell.s = f
+			case *array.Date32Builder:
+				if v, ok := parseDate(f); ok {
+					cell.i = int64(v)
+				} else if nulls.is(f) {
+					cell.null = true
+				} else {
+					rowErr = csvError(b.File.Path, line, c.name, "cannot parse %q as a date (YYYY-MM-DD)%s", f, hint)
+				}
+			case *array.TimestampBuilder:
+				if v, _, ok := parseTimestamp(f); ok {
+					cell.i = int64(v)
+				} else if d, ok := parseDate(f); ok {
+					cell.i = int64(d) * 86400e6
+				} else if nulls.is(f) {
+					cell.null = true
+				} else {
+					rowErr = csvError(b.File.Path, line, c.name, "cannot parse %q as a timestamp (YYYY-MM-DD hh:mm:ss)%s", f, hint)
+				}
 			}
 			if rowErr != nil {
 				break
@@ -396,6 +414,18 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 						bb.AppendNull()
 					} else {
 						bb.BinaryBuilder.Append(cell.s)
+					}
+				case *array.Date32Builder:
+					if cell.null {
+						bb.AppendNull()
+					} else {
+						bb.Append(arrow.Date32(cell.i))
+					}
+				case *array.TimestampBuilder:
+					if cell.null {
+						bb.AppendNull()
+					} else {
+						bb.Append(arrow.Timestamp(cell.i))
 					}
 				}
 			}
@@ -541,6 +571,7 @@ func slicesIndex(xs []string, x string) int {
 // inferColumn picks the narrowest type every non-null sample value of column i fits.
 func inferColumn(rows [][]string, i int, nulls nullSet) arrow.DataType {
 	isInt, isFloat, isBool, any := true, true, true, false
+	isDate, isTS, zoned := true, true, false
 	for _, r := range rows {
 		f := []byte(r[i])
 		if nulls.is(f) {
@@ -556,7 +587,17 @@ func inferColumn(rows [][]string, i int, nulls nullSet) arrow.DataType {
 		if isBool {
 			_, isBool = parseBool(f)
 		}
-		if !isInt && !isFloat && !isBool {
+		if isDate {
+			_, isDate = parseDate(f)
+		}
+		if isTS {
+			var z bool
+			if _, z, isTS = parseTimestamp(f); !isTS {
+				_, isTS = parseDate(f) // a date within timestamps is midnight
+			}
+			zoned = zoned || z
+		}
+		if !isInt && !isFloat && !isBool && !isDate && !isTS {
 			break
 		}
 	}
@@ -569,6 +610,12 @@ func inferColumn(rows [][]string, i int, nulls nullSet) arrow.DataType {
 		return arrow.PrimitiveTypes.Float64
 	case isBool:
 		return arrow.FixedWidthTypes.Boolean
+	case isDate:
+		return arrow.FixedWidthTypes.Date32
+	case isTS && zoned:
+		return castTypes["timestamp_utc"]
+	case isTS:
+		return castTypes["timestamp"]
 	}
 	return arrow.BinaryTypes.String
 }

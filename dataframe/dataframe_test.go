@@ -140,3 +140,21 @@ func TestPlanTypeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTemporalTypeErrors(t *testing.T) {
+	df := dataframe.FromRecords(trips, 1)
+	for _, tt := range []struct {
+		e    dataframe.Expr
+		want string
+	}{
+		{dataframe.Col("city").Year(), `year needs a date or timestamp, but city is utf8`},
+		{dataframe.Col("city").Upper().Len().Truncate("day"), `truncate needs a date or timestamp`},
+		{dataframe.Col("fare").Upper(), `upper needs strings, but fare is float64`},
+		{dataframe.When(dataframe.Col("fare")).Then(dataframe.Lit(1)).Otherwise(dataframe.Lit(2)), `a When condition needs a boolean`},
+		{dataframe.When(dataframe.Col("fare").Gt(dataframe.Lit(1))).Then(dataframe.Lit("x")).Otherwise(dataframe.Lit(2)), `When branches have incompatible types`},
+	} {
+		if err := df.WithColumn("x", tt.e).Err(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want %q", tt.e, err, tt.want)
+		}
+	}
+}

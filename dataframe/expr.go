@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -62,6 +63,8 @@ func normLit(v any) (any, error) {
 		return int64(x), nil
 	case float32:
 		return float64(x), nil
+	case time.Time:
+		return x.UTC(), nil
 	}
 	return nil, fmt.Errorf("dataframe: literal of unsupported type %T", v)
 }
@@ -161,6 +164,11 @@ func (e Expr) String() string {
 		return e.Args[0].String() + ".is_null()"
 	case "is_missing":
 		return e.Args[0].String() + ".is_missing()"
+	case "dt":
+		if e.Name == "truncate" {
+			return fmt.Sprintf("%s.dt.truncate(%q)", e.Args[0], e.Lit)
+		}
+		return fmt.Sprintf("%s.dt.%s", e.Args[0], e.Name)
 	case "fill_null":
 		return e.Args[0].String() + ".fill_null(" + e.Args[1].String() + ")"
 	case "cast":
@@ -230,6 +238,8 @@ func litType(v any) arrow.DataType {
 		return arrow.PrimitiveTypes.Float64
 	case string:
 		return arrow.BinaryTypes.String
+	case time.Time:
+		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
 	}
 	return arrow.Null
 }
@@ -244,10 +254,13 @@ func numericResult(a, b arrow.DataType) arrow.DataType {
 }
 
 var castTypes = map[string]arrow.DataType{
-	"int64":   arrow.PrimitiveTypes.Int64,
-	"float64": arrow.PrimitiveTypes.Float64,
-	"string":  arrow.BinaryTypes.String,
-	"bool":    arrow.FixedWidthTypes.Boolean,
+	"int64":         arrow.PrimitiveTypes.Int64,
+	"float64":       arrow.PrimitiveTypes.Float64,
+	"string":        arrow.BinaryTypes.String,
+	"bool":          arrow.FixedWidthTypes.Boolean,
+	"date":          arrow.FixedWidthTypes.Date32,
+	"timestamp":     &arrow.TimestampType{Unit: arrow.Microsecond},
+	"timestamp_utc": &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"},
 }
 
 // TypeError is an expression that does not fit the schema: an unknown column or an
@@ -318,6 +331,8 @@ func (e Expr) Type(schema *arrow.Schema) (arrow.DataType, error) {
 		return arrow.FixedWidthTypes.Boolean, nil
 	case "is_null", "is_missing":
 		return arrow.FixedWidthTypes.Boolean, nil
+	case "dt":
+		return dtType(e, ts[0])
 	case "str":
 		if !isString(ts[0]) {
 			return fail("%s needs strings, but %s is %s", e.Name, e.Args[0], ts[0])
@@ -372,6 +387,8 @@ func comparable(a, b arrow.DataType) bool {
 	case isNumeric(a) && isNumeric(b):
 		return true
 	case isString(a) && isString(b):
+		return true
+	case isTemporal(a) && isTemporal(b):
 		return true
 	}
 	return arrow.TypeEqual(a, b)
@@ -435,6 +452,9 @@ func (e Expr) eval(ctx context.Context, rec arrow.RecordBatch) (compute.Datum, e
 		if err := unifyNumeric(ctx, args); err != nil {
 			return nil, err
 		}
+		if err := unifyTemporal(ctx, args); err != nil {
+			return nil, err
+		}
 		fn := map[string]string{"eq": "equal", "ne": "not_equal", "lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal"}[e.Op]
 		return call(fn, nil, args...)
 	case "between":
@@ -484,6 +504,8 @@ func (e Expr) eval(ctx context.Context, rec arrow.RecordBatch) (compute.Datum, e
 		return isIn(ctx, args[0], e.Lit.([]any))
 	case "str":
 		return evalStr(ctx, e, args[0])
+	case "dt":
+		return evalDt(ctx, e, args[0], outType)
 	case "if_else":
 		return evalIfElse(ctx, rec.NumRows(), outType, args[0], args[1], args[2])
 	}
@@ -500,6 +522,8 @@ func litScalar(v any) scalar.Scalar {
 		return scalar.NewFloat64Scalar(x)
 	case string:
 		return scalar.NewStringScalar(x)
+	case time.Time:
+		return scalar.NewTimestampScalar(arrow.Timestamp(x.UnixMicro()), &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"})
 	}
 	return scalar.MakeNullScalar(arrow.Null)
 }
@@ -535,6 +559,66 @@ func castDatum(ctx context.Context, d compute.Datum, typ arrow.DataType) (comput
 		return nil, fmt.Errorf("dataframe: cast to %s: %w", typ, err)
 	}
 	return out, nil
+}
+
+// unifyTemporal makes a time literal comparable with a date or timestamp column: the
+// literal (an instant, microseconds UTC) is given the column's type — its unit, and its
+// zone or none (a naive timestamp is read as UTC) — and a date column is widened to
+// midnight timestamps.
+func unifyTemporal(ctx context.Context, args []compute.Datum) error {
+	if len(args) != 2 || !isTemporal(datumType(args[0])) || !isTemporal(datumType(args[1])) ||
+		arrow.TypeEqual(datumType(args[0]), datumType(args[1])) {
+		return nil
+	}
+	for i := range args {
+		if datumType(args[i]).ID() != arrow.DATE32 {
+			continue
+		}
+		ad, ok := args[i].(*compute.ArrayDatum)
+		if !ok {
+			continue
+		}
+		arr := ad.MakeArray()
+		b := array.NewTimestampBuilder(compute.GetAllocator(ctx), &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"})
+		for j := 0; j < arr.Len(); j++ {
+			if arr.IsNull(j) {
+				b.AppendNull()
+			} else {
+				b.Append(arrow.Timestamp(int64(arr.(*array.Date32).Value(j)) * 86400e6))
+			}
+		}
+		wide := b.NewArray()
+		b.Release()
+		arr.Release()
+		args[i].Release()
+		args[i] = compute.NewDatum(wide)
+		wide.Release()
+	}
+	for i := range args {
+		sd, ok := args[i].(*compute.ScalarDatum)
+		if !ok {
+			continue
+		}
+		lit, ok := sd.Value.(*scalar.Timestamp)
+		other, isTS := datumType(args[1-i]).(*arrow.TimestampType)
+		if !ok || !isTS || !lit.IsValid() {
+			continue
+		}
+		micros := int64(lit.Value)
+		var v int64
+		switch other.Unit {
+		case arrow.Second:
+			v = micros / 1e6
+		case arrow.Millisecond:
+			v = micros / 1e3
+		case arrow.Microsecond:
+			v = micros
+		case arrow.Nanosecond:
+			v = micros * 1e3
+		}
+		args[i] = compute.NewDatum(scalar.NewTimestampScalar(arrow.Timestamp(v), other))
+	}
+	return nil
 }
 
 // unifyNumeric casts numeric arguments of different types to their common type.

@@ -237,6 +237,10 @@ func appendValue(b array.Builder, a arrow.Array, i int) {
 		b.(*array.StringBuilder).Append(x.Value(i))
 	case *array.Boolean:
 		b.(*array.BooleanBuilder).Append(x.Value(i))
+	case *array.Date32:
+		b.(*array.Date32Builder).Append(x.Value(i))
+	case *array.Timestamp:
+		b.(*array.TimestampBuilder).Append(x.Value(i))
 	default:
 		b.AppendNull()
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -106,6 +107,32 @@ var goldenQueries = map[string]func(df *dataframe.DataFrame) *dataframe.DataFram
 func col(n string) dataframe.Expr { return dataframe.Col(n) }
 func lit(v any) dataframe.Expr    { return dataframe.Lit(v) }
 
+func TestTimesGolden(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "dataframe")
+	want := readGolden(t, filepath.Join(dir, "golden", "times.csv"))
+	cut := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	for _, bs := range []int64{200, 64 << 20} {
+		eachScheduler(t, func(t *testing.T, opt gask.Option) {
+			ctx := checked(t)
+			df := dataframe.ReadCSV(filepath.Join(dir, "times.csv"), dataframe.Blocksize(bs))
+			if got := fmt.Sprint(df.Schema()); !strings.Contains(got, "day: type=date32") || !strings.Contains(got, "at: type=timestamp[us]") {
+				t.Fatalf("schema %s", got)
+			}
+			day, at := col("day"), col("at")
+			q := df.WithColumns(
+				[]string{"year", "month", "weekday", "hour", "day_of_at", "at_hour", "at_month", "late"},
+				[]dataframe.Expr{day.Year(), day.Month(), day.Weekday(), at.Hour(), at.Day(), at.Truncate("hour"), at.Truncate("month"), at.Ge(lit(cut))},
+			).Select("id", "year", "month", "weekday", "hour", "day_of_at", "at_hour", "at_month", "late")
+			tbl, err := q.Compute(ctx, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tbl.Release()
+			compareRows(t, "times", tableRows(tbl), want)
+		})
+	}
+}
+
 func TestGoldens(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe")
 	for _, bs := range []int64{700, 64 << 20} {
@@ -194,10 +221,26 @@ func sameCell(got, want string) bool {
 	if got == want || strings.EqualFold(got, want) {
 		return true
 	}
+	if g, ok := parseTime(got); ok {
+		if w, ok := parseTime(want); ok {
+			return g.Equal(w)
+		}
+	}
 	g, err1 := strconv.ParseFloat(got, 64)
 	w, err2 := strconv.ParseFloat(want, 64)
 	if err1 != nil || err2 != nil {
 		return false
 	}
 	return math.Abs(g-w) <= 1e-8*math.Max(1, math.Abs(w))
+}
+
+// parseTime reads a date or timestamp as Arrow or pandas print it.
+func parseTime(s string) (time.Time, bool) {
+	s = strings.TrimSuffix(s, "Z")
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -64,6 +64,27 @@ def make_json():
     return pd.read_json(path, lines=True)
 
 
+def make_times():
+    """times.csv: dates and naive timestamps, with gaps."""
+    rng = random.Random(5)
+    rows = []
+    for i in range(80):
+        day = pd.Timestamp("2026-01-01") + pd.Timedelta(days=rng.randint(0, 400))
+        at = day + pd.Timedelta(seconds=rng.randint(0, 86399))
+        rows.append({"id": i, "day": None if i % 9 == 4 else day.date().isoformat(),
+                     "at": None if i % 13 == 6 else at.isoformat(sep=" ")})
+    path = os.path.join(HERE, "times.csv")
+    pd.DataFrame(rows).to_csv(path, index=False, na_rep="")
+    t = pd.read_csv(path, parse_dates=["day", "at"])
+    out = pd.DataFrame({
+        "id": t.id, "year": t.day.dt.year, "month": t.day.dt.month,
+        "weekday": t.day.dt.weekday, "hour": t["at"].dt.hour, "day_of_at": t["at"].dt.day,
+        "at_hour": t["at"].dt.floor("H"), "at_month": t["at"].dt.to_period("M").dt.to_timestamp(),
+        "late": t["at"] >= pd.Timestamp("2026-09-01")})
+    out["late"] = out["late"].where(t["at"].notna())
+    return out
+
+
 def queries(df):
     """name -> pandas result; dataframe/golden_test.go has the same names."""
     q = {}
@@ -140,6 +161,8 @@ def queries(df):
 
 def main():
     os.makedirs(GOLDEN, exist_ok=True)
+    make_times().to_csv(os.path.join(GOLDEN, "times.csv"), index=False,
+                        na_rep="")
     ev = make_json()
     ev[["id", "kind", "amount", "user", "ok", "note"]].to_csv(
         os.path.join(GOLDEN, "json_read.csv"), index=False, na_rep="",
