@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gask-dev/gask/graph"
+	"github.com/gask-dev/gask/sched"
 )
 
 // Agg is one aggregation: a function of a column, with the name of its output column.
@@ -148,6 +149,7 @@ type GroupBy struct {
 	dropna     bool
 	unsorted   bool
 	splitEvery int
+	splitOut   int
 }
 
 // GroupBy groups rows by the values of the key columns (of any mix of integer, float,
@@ -164,6 +166,13 @@ func (g *GroupBy) KeepNullKeys() *GroupBy { c := *g; c.dropna = false; return &c
 // by key (pandas' sort=False): faster for many groups.
 func (g *GroupBy) Sort(sorted bool) *GroupBy { c := *g; c.unsorted = !sorted; return &c }
 
+// SplitOut spreads the result over n partitions by a hash of the keys (Dask's
+// split_out): every partition's partial result is split n ways, and the n parts are
+// combined and finished in parallel, so a result with very many groups is not merged
+// on one core. The groups of a partition are sorted (unless Sort(false)), but the
+// partitions are in hash order, not key order.
+func (g *GroupBy) SplitOut(n int) *GroupBy { c := *g; c.splitOut = n; return &c }
+
 // SplitEvery sets how many partial results each step of the tree reduction combines
 // (default 8).
 func (g *GroupBy) SplitEvery(n int) *GroupBy { c := *g; c.splitEvery = n; return &c }
@@ -173,12 +182,24 @@ func (g *GroupBy) SplitEvery(n int) *GroupBy { c := *g; c.splitEvery = n; return
 // is aggregated on its own and the partial results are combined as a tree.
 func (g *GroupBy) Agg(aggs ...Agg) *DataFrame {
 	out := aggregate(g.df, g.keys, aggs, g.dropna, g.splitEvery)
-	if g.unsorted && out.err == nil {
-		src := out.plan.src.(*aggSource)
+	if out.err != nil {
+		return out
+	}
+	src := out.plan.src.(*aggSource)
+	if g.unsorted {
 		src.spec.Unsorted = true
 		src.key += "-unsorted"
-		out.plan.key = src.key
 	}
+	if g.splitOut > 1 {
+		if len(g.keys) == 0 {
+			return failed(fmt.Errorf("dataframe: split_out needs group keys"))
+		}
+		src.splitOut = g.splitOut
+		src.key += fmt.Sprintf("-split%d", g.splitOut)
+	} else if g.splitOut < 0 {
+		return failed(fmt.Errorf("dataframe: split_out %d", g.splitOut))
+	}
+	out.plan.key = src.key
 	return out
 }
 
@@ -315,6 +336,7 @@ type aggSource struct {
 	in         *DataFrame
 	spec       aggSpec
 	splitEvery int
+	splitOut   int // output partitions (0 or 1: one)
 	sch        *arrow.Schema
 	key        string
 }
@@ -336,6 +358,9 @@ func (s *aggSource) describe() string {
 		fmt.Fprintf(&b, "GroupBy [%s] ", strings.Join(s.spec.Keys, ", "))
 	}
 	fmt.Fprintf(&b, "Agg [%s] split_every=%d", strings.Join(parts, ", "), s.splitEvery)
+	if s.splitOut > 1 {
+		fmt.Fprintf(&b, " split_out=%d", s.splitOut)
+	}
 	if s.spec.Unsorted {
 		b.WriteString(" unsorted")
 	}
@@ -347,7 +372,7 @@ func (s *aggSource) input() *DataFrame { return s.in }
 
 func (s *aggSource) name() string          { return s.key }
 func (s *aggSource) schema() *arrow.Schema { return s.sch }
-func (s *aggSource) npartitions() int      { return 1 }
+func (s *aggSource) npartitions() int      { return max(s.splitOut, 1) }
 
 const (
 	aggChunkName   = "dataframe.agg-chunk"
@@ -355,7 +380,7 @@ const (
 	aggFinalName   = "dataframe.agg-final"
 )
 
-func (s *aggSource) tasks(key graph.Key, _ int, columns []string, steps []Step) ([]graph.Task, error) {
+func (s *aggSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
 	g := graph.New(0)
 	up, err := s.in.optimized()
 	if err != nil {
@@ -365,21 +390,36 @@ func (s *aggSource) tasks(key graph.Key, _ int, columns []string, steps []Step) 
 	if err != nil {
 		return nil, err
 	}
+	nout := max(s.splitOut, 1)
 	chunks := make([]graph.Key, len(inKeys))
 	for i, k := range inKeys {
 		chunks[i] = graph.K(s.key+"-chunk", i)
-		if err := g.Add(graph.Task{Key: chunks[i], Func: graph.Registered(aggChunkName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
+		if err := g.Add(graph.Task{Key: chunks[i], Func: graph.Registered(aggChunkName), Args: []any{s.spec, nout, graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
 			return nil, err
 		}
 	}
-	top, err := treeReduce(g, chunks, s.key+"-combine", aggCombineName, []any{s.spec}, s.splitEvery)
-	if err != nil {
-		return nil, err
+	for j := range nout {
+		parts := chunks
+		if nout > 1 {
+			// Part j of every chunk's split state.
+			parts = make([]graph.Key, len(chunks))
+			for i, c := range chunks {
+				parts[i] = graph.K(s.key+"-part", i, j)
+				if err := g.Add(graph.Task{Key: parts[i], Func: graph.Registered(pickName), Args: []any{j, graph.Input(0)}, Deps: []graph.Key{c}}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		top, err := treeReduce(g, parts, fmt.Sprintf("%s-combine-%d", s.key, j), aggCombineName, []any{s.spec}, s.splitEvery)
+		if err != nil {
+			return nil, err
+		}
+		final := graph.K(s.key, j)
+		if err := g.Add(graph.Task{Key: final, Func: graph.Registered(aggFinalName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{top}}); err != nil {
+			return nil, err
+		}
 	}
-	final := graph.K(s.key, 0)
-	if err := g.Add(graph.Task{Key: final, Func: graph.Registered(aggFinalName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{top}}); err != nil {
-		return nil, err
-	}
+	final := graph.K(s.key, part)
 	if final != key {
 		if err := g.Add(pipelineTask(key, final, columns, steps)); err != nil {
 			return nil, err
@@ -388,12 +428,63 @@ func (s *aggSource) tasks(key graph.Key, _ int, columns []string, steps []Step) 
 	return g.Tasks(), nil
 }
 
+const pickName = "dataframe.pick"
+
+// recordList is a split partial result: one record per output partition.
+type recordList []arrow.RecordBatch
+
+// Release releases every record.
+func (l recordList) Release() {
+	for _, r := range l {
+		r.Release()
+	}
+}
+
+// Retain retains every record.
+func (l recordList) Retain() {
+	for _, r := range l {
+		r.Retain()
+	}
+}
+
+// SizeBytes is the records' measured size.
+func (l recordList) SizeBytes() int64 {
+	var n int64
+	for _, r := range l {
+		n += sched.SizeOf(r)
+	}
+	return n
+}
+
+// splitRecord spreads rec's rows over n records by a hash of the key columns.
+func splitRecord(ctx context.Context, rec arrow.RecordBatch, nkeys, n int) (recordList, error) {
+	rows := int(rec.NumRows())
+	h := make([]uint64, rows)
+	rowHashes(rec.Columns()[:nkeys], rows, false, h)
+	parts := make([][]int, n)
+	for i, hv := range h {
+		j := int(mix64(hv) % uint64(n))
+		parts[j] = append(parts[j], i)
+	}
+	out := make(recordList, 0, n)
+	for _, p := range parts {
+		r, err := takeRows(ctx, rec, p)
+		if err != nil {
+			out.Release()
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 func init() {
 	graph.Register(aggChunkName, func(ctx context.Context, args []any) (any, error) {
 		spec := args[0].(aggSpec)
-		rec, ok := args[1].(arrow.RecordBatch)
+		nout := args[1].(int)
+		rec, ok := args[2].(arrow.RecordBatch)
 		if !ok {
-			return nil, fmt.Errorf("dataframe: aggregate input is %T", args[1])
+			return nil, fmt.Errorf("dataframe: aggregate input is %T", args[2])
 		}
 		st, err := newAggState(ctx, spec)
 		if err != nil {
@@ -403,7 +494,21 @@ func init() {
 		if err := st.update(ctx, rec); err != nil {
 			return nil, err
 		}
-		return st.stateRecord(), nil
+		state := st.stateRecord()
+		if nout <= 1 {
+			return state, nil
+		}
+		defer state.Release()
+		return splitRecord(ctx, state, len(spec.Keys), nout)
+	})
+	graph.Register(pickName, func(_ context.Context, args []any) (any, error) {
+		j := args[0].(int)
+		l, ok := args[1].(recordList)
+		if !ok || j >= len(l) {
+			return nil, fmt.Errorf("dataframe: pick %d of %T", j, args[1])
+		}
+		l[j].Retain()
+		return l[j], nil
 	})
 	graph.Register(aggCombineName, func(ctx context.Context, args []any) (any, error) {
 		spec := args[0].(aggSpec)

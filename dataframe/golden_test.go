@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -243,4 +244,36 @@ func parseTime(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// TestSplitOut checks that spreading a group-by over several partitions gives pandas'
+// groups (in hash order across partitions, so compared as sets).
+func TestSplitOut(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "dataframe")
+	input := dataframe.ReadCSV(filepath.Join(dir, "people-*.csv"), dataframe.Blocksize(700))
+	want := readGolden(t, filepath.Join(dir, "golden", "groupby_two_keys.csv"))
+	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		ctx := checked(t)
+		df := input.GroupBy("city", "grade").SplitOut(3).Agg(dataframe.Sum("score").As("score_sum"),
+			dataframe.Size().As("n"), dataframe.Mean("bonus").As("bonus_mean"))
+		if df.NPartitions() != 3 || !strings.Contains(df.Explain(), "split_out=3") {
+			t.Fatalf("%d partitions\n%s", df.NPartitions(), df.Explain())
+		}
+		tbl, err := df.Compute(ctx, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tbl.Release()
+		got := tableRows(tbl)
+		if len(tbl.Column(0).Data().Chunks()) != 3 {
+			t.Fatalf("%d chunks", len(tbl.Column(0).Data().Chunks()))
+		}
+		sortRows := func(rows [][]string) {
+			slices.SortFunc(rows[1:], func(a, b []string) int { return strings.Compare(strings.Join(a, ","), strings.Join(b, ",")) })
+		}
+		sortRows(got)
+		wantSorted := slices.Clone(want)
+		sortRows(wantSorted)
+		compareRows(t, "split_out", got, wantSorted)
+	})
 }

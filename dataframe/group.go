@@ -198,46 +198,7 @@ func mix64(h uint64) uint64 {
 func (m *multiKeys) ids(cols []arrow.Array, n int, dropna bool, out []int32) {
 	m.rowH = growTo(m.rowH[:0], n)[:n]
 	h := m.rowH
-	clear(h)
-	dropped := make([]bool, 0)
-	// Hash column by column: one type switch per column, not per row.
-	for _, c := range cols {
-		nulls := c.NullN() > 0
-		switch a := c.(type) {
-		case *array.Int64:
-			for i, v := range a.Int64Values()[:n] {
-				h[i] = (h[i]+mix64(uint64(v)))*hashMul + 1
-			}
-		case *array.Float64:
-			for i, v := range a.Float64Values()[:n] {
-				if v == 0 {
-					v = 0 // -0 and 0 are one key
-				}
-				h[i] = (h[i]+mix64(math.Float64bits(v)))*hashMul + 1
-			}
-		case *array.String:
-			for i := range n {
-				h[i] = (h[i]+strHash(a.Value(i)))*hashMul + 1
-			}
-		case *array.Boolean:
-			for i := range n {
-				h[i] = (h[i]+uint64(b2i(a.Value(i)))+7)*hashMul + 1
-			}
-		}
-		if nulls {
-			if dropna && len(dropped) == 0 {
-				dropped = make([]bool, n)
-			}
-			for i := range n {
-				if c.IsNull(i) {
-					h[i] = (h[i]+nullHash)*hashMul + 1
-					if dropna {
-						dropped[i] = true
-					}
-				}
-			}
-		}
-	}
+	dropped := rowHashes(cols, n, dropna, h)
 	for i := range n {
 		if len(dropped) > 0 && dropped[i] {
 			out[i] = -1
@@ -264,6 +225,50 @@ func (m *multiKeys) ids(cols []arrow.Array, n int, dropna bool, out []int32) {
 			}
 		}
 	}
+}
+
+// rowHashes fills h with a hash of every row's key tuple, column by column (one type
+// switch per column, not per row); with dropna it also marks rows with a null key.
+func rowHashes(cols []arrow.Array, n int, dropna bool, h []uint64) (dropped []bool) {
+	clear(h)
+	for _, c := range cols {
+		nulls := c.NullN() > 0
+		switch a := c.(type) {
+		case *array.Int64:
+			for i, v := range a.Int64Values()[:n] {
+				h[i] = (h[i]+mix64(uint64(v)))*hashMul + 1
+			}
+		case *array.Float64:
+			for i, v := range a.Float64Values()[:n] {
+				if v == 0 {
+					v = 0 // -0 and 0 are one key
+				}
+				h[i] = (h[i]+mix64(math.Float64bits(v)))*hashMul + 1
+			}
+		case *array.String:
+			for i := range n {
+				h[i] = (h[i]+strHash(a.Value(i)))*hashMul + 1
+			}
+		case *array.Boolean:
+			for i := range n {
+				h[i] = (h[i]+uint64(b2i(a.Value(i)))+7)*hashMul + 1
+			}
+		}
+		if nulls {
+			if dropna && dropped == nil {
+				dropped = make([]bool, n)
+			}
+			for i := range n {
+				if c.IsNull(i) {
+					h[i] = (h[i]+nullHash)*hashMul + 1
+					if dropna {
+						dropped[i] = true
+					}
+				}
+			}
+		}
+	}
+	return dropped
 }
 
 // strHash is FNV-1a over the bytes, finished by mix64.

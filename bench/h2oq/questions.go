@@ -53,7 +53,7 @@ func GroupBy() []Question {
 				WithColumn("r2", c("r").Mul(c("r"))).Select("id2", "id4", "r2")
 		}},
 		{"q10", []string{"id1", "id2", "id3", "id4", "id5", "id6"}, func(x *df.DataFrame) *df.DataFrame {
-			return x.GroupBy("id1", "id2", "id3", "id4", "id5", "id6").Sort(false).Agg(df.Sum("v3"), df.Size().As("count"))
+			return x.GroupBy("id1", "id2", "id3", "id4", "id5", "id6").Sort(false).SplitOut(4).Agg(df.Sum("v3"), df.Size().As("count"))
 		}},
 	}
 }
