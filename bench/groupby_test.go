@@ -40,7 +40,7 @@ func BenchmarkH2OLoad(b *testing.B) {
 	ctx := context.Background()
 	peak := startPeak()
 	for b.Loop() {
-		x, err := dataframe.ReadCSV(path, dataframe.Blocksize(32<<20)).Persist(ctx)
+		x, err := dataframe.ReadCSV(path, dataframe.Blocksize(32<<20), dataframe.Categorical("id1", "id2", "id3")).Persist(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func BenchmarkH2OLoad(b *testing.B) {
 func BenchmarkH2OGroupBy(b *testing.B) {
 	path := groupByData(b)
 	ctx := context.Background()
-	x, err := dataframe.ReadCSV(path, dataframe.Blocksize(32<<20)).Persist(ctx)
+	x, err := dataframe.ReadCSV(path, dataframe.Blocksize(32<<20), dataframe.Categorical("id1", "id2", "id3")).Persist(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}

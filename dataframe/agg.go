@@ -105,7 +105,7 @@ func normType(t arrow.DataType) (arrow.DataType, bool) {
 		return arrow.PrimitiveTypes.Int64, true
 	case isFloat(t):
 		return arrow.PrimitiveTypes.Float64, true
-	case isString(t):
+	case isString(t): // categories too: their values are strings
 		return arrow.BinaryTypes.String, true
 	case t.ID() == arrow.BOOL:
 		return arrow.FixedWidthTypes.Boolean, true
@@ -575,6 +575,9 @@ func column(ctx context.Context, rec arrow.RecordBatch, name string, typ arrow.D
 		return nil, fmt.Errorf("dataframe: aggregate: no column %q", name)
 	}
 	a := rec.Column(idx[0])
+	if isCategory(a.DataType()) {
+		return decode(ctx, a)
+	}
 	if arrow.TypeEqual(a.DataType(), typ) {
 		a.Retain()
 		return a, nil
@@ -588,6 +591,11 @@ func (st *aggState) update(ctx context.Context, rec arrow.RecordBatch) error {
 	keys := make([]arrow.Array, len(st.spec.Keys))
 	defer releaseArrays(keys)
 	for i, k := range st.spec.Keys {
+		if a := rec.Column(rec.Schema().FieldIndices(k)[0]); isCategory(a.DataType()) {
+			a.Retain() // the grouper reads categories by their codes
+			keys[i] = a
+			continue
+		}
 		var err error
 		if keys[i], err = column(ctx, rec, k, st.keyTypes[i]); err != nil {
 			return err

@@ -62,9 +62,17 @@ func tableSlice(ctx context.Context, tbl arrow.Table, lo, hi int64) (arrow.Recor
 	}()
 	for i := range cols {
 		chunked := array.NewChunkedSlice(tbl.Column(i).Data(), lo, hi)
+		var nonEmpty []arrow.Array
+		for _, ch := range chunked.Chunks() {
+			if ch.Len() > 0 {
+				nonEmpty = append(nonEmpty, ch)
+			}
+		}
 		var err error
-		cols[i], err = array.Concatenate(chunked.Chunks(), compute.GetAllocator(ctx))
-		if len(chunked.Chunks()) == 0 {
+		if len(nonEmpty) > 0 {
+			cols[i], err = array.Concatenate(nonEmpty, compute.GetAllocator(ctx))
+		}
+		if len(nonEmpty) == 0 {
 			cols[i], err = array.MakeArrayOfNull(compute.GetAllocator(ctx), tbl.Schema().Field(i).Type, 0), nil
 		}
 		chunked.Release()
@@ -267,6 +275,11 @@ func setField(fv reflect.Value, a arrow.Array, i int) error {
 	case *array.Float32:
 		if fv.CanFloat() {
 			fv.SetFloat(float64(x.Value(i)))
+			return nil
+		}
+	case *array.Dictionary:
+		if s, ok := x.Dictionary().(*array.String); ok && fv.Kind() == reflect.String {
+			fv.SetString(s.Value(x.GetValueIndex(i)))
 			return nil
 		}
 	case *array.Date32:

@@ -351,6 +351,10 @@ func typeName(t arrow.DataType) string {
 		return "string"
 	case arrow.DATE32:
 		return "date"
+	case arrow.DICTIONARY:
+		if isCategory(t) {
+			return "category"
+		}
 	case arrow.TIMESTAMP:
 		if t.(*arrow.TimestampType).TimeZone != "" {
 			return "timestamp_utc"

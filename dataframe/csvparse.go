@@ -361,7 +361,7 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 				} else {
 					rowErr = csvError(b.File.Path, line, c.name, "cannot parse %q as bool%s", f, hint)
 				}
-			case *array.StringBuilder:
+			case *array.StringBuilder, *array.BinaryDictionaryBuilder:
 				cell.null = nulls.is(f)
 				cell.s = f
 			case *array.Date32Builder:
@@ -414,6 +414,12 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 						bb.AppendNull()
 					} else {
 						bb.BinaryBuilder.Append(cell.s)
+					}
+				case *array.BinaryDictionaryBuilder:
+					if cell.null {
+						bb.AppendNull()
+					} else if err := bb.Append(cell.s); err != nil {
+						return nil, csvError(b.File.Path, line, c.name, "%v", err)
 					}
 				case *array.Date32Builder:
 					if cell.null {

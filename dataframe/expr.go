@@ -224,7 +224,7 @@ func isFloat(t arrow.DataType) bool {
 func isNumeric(t arrow.DataType) bool { return isInteger(t) || isFloat(t) }
 
 func isString(t arrow.DataType) bool {
-	return t.ID() == arrow.STRING || t.ID() == arrow.LARGE_STRING
+	return t.ID() == arrow.STRING || t.ID() == arrow.LARGE_STRING || isCategory(t)
 }
 
 // litType is the Arrow type of a literal; nil (the null literal) has type null.
@@ -261,6 +261,7 @@ var castTypes = map[string]arrow.DataType{
 	"date":          arrow.FixedWidthTypes.Date32,
 	"timestamp":     &arrow.TimestampType{Unit: arrow.Microsecond},
 	"timestamp_utc": &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"},
+	"category":      categoryType,
 }
 
 // TypeError is an expression that does not fit the schema: an unknown column or an
@@ -353,6 +354,8 @@ func (e Expr) Type(schema *arrow.Schema) (arrow.DataType, error) {
 		return t, nil
 	case "fill_null":
 		switch {
+		case isCategory(ts[0]) && (isString(ts[1]) || ts[1].ID() == arrow.NULL):
+			return arrow.BinaryTypes.String, nil // categories are decoded to fill them
 		case ts[1].ID() == arrow.NULL || arrow.TypeEqual(ts[0], ts[1]):
 			return ts[0], nil
 		case isNumeric(ts[0]) && isNumeric(ts[1]):
@@ -429,6 +432,10 @@ func (e Expr) eval(ctx context.Context, rec arrow.RecordBatch) (compute.Datum, e
 	}()
 	for i, a := range e.Args {
 		if args[i], err = a.eval(ctx, rec); err != nil {
+			return nil, err
+		}
+		// Operations work on plain values: categories are decoded.
+		if args[i], err = decodeDatum(ctx, args[i]); err != nil {
 			return nil, err
 		}
 	}

@@ -136,13 +136,19 @@ func TestTimesGolden(t *testing.T) {
 
 func TestGoldens(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe")
-	for _, bs := range []int64{700, 64 << 20} {
-		input := dataframe.ReadCSV(filepath.Join(dir, "people-*.csv"), dataframe.Blocksize(bs))
+	for _, bs := range []int64{700, 64 << 20, -700} {
+		// A negative blocksize reads city as a category (dictionary-encoded).
+		var opts []dataframe.CSVOption
+		if bs < 0 {
+			bs = -bs
+			opts = append(opts, dataframe.Categorical("city"))
+		}
+		input := dataframe.ReadCSV(filepath.Join(dir, "people-*.csv"), append(opts, dataframe.Blocksize(bs))...)
 		if err := input.Err(); err != nil {
 			t.Fatal(err)
 		}
 		for name, q := range goldenQueries {
-			t.Run(fmt.Sprintf("%s/blocksize=%d", name, bs), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/blocksize=%d/categories=%v", name, bs, len(opts) > 0), func(t *testing.T) {
 				eachScheduler(t, func(t *testing.T, opt gask.Option) {
 					ctx := checked(t)
 					tbl, err := q(input).Compute(ctx, opt)

@@ -105,6 +105,10 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 			out[i] = id
 		}
 	case g.str != nil:
+		if d, ok := cols[0].(*array.Dictionary); ok {
+			g.dictIDs(d, n, out)
+			break
+		}
 		a := cols[0].(*array.String)
 		kb := g.keys[0].(*array.StringBuilder)
 		for i := range n {
@@ -128,6 +132,38 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 		g.ngroups = g.multi.n
 	}
 	return out
+}
+
+// dictIDs groups a category column by its codes: each dictionary entry is looked up
+// once, when a row first uses it (entries no row uses make no group).
+func (g *grouper) dictIDs(d *array.Dictionary, n int, out []int32) {
+	dict := d.Dictionary().(*array.String)
+	kb := g.keys[0].(*array.StringBuilder)
+	entry := make([]int32, dict.Len())
+	for i := range entry {
+		entry[i] = -2 // not looked up yet
+	}
+	codes := codes(d)
+	for i := range n {
+		if d.IsNull(i) {
+			out[i] = g.null()
+			continue
+		}
+		e := codes[i]
+		if entry[e] == -2 {
+			v := dict.Value(int(e))
+			id, ok := g.str[v]
+			if !ok {
+				id = int32(g.ngroups)
+				g.ngroups++
+				s := string([]byte(v))
+				g.str[s] = id
+				kb.Append(s)
+			}
+			entry[e] = id
+		}
+		out[i] = entry[e]
+	}
 }
 
 // null is the group of a null key in the single-key paths.
@@ -253,6 +289,17 @@ func rowHashes(cols []arrow.Array, n int, dropna bool, h []uint64) (dropped []bo
 			for i := range n {
 				h[i] = (h[i]+uint64(b2i(a.Value(i)))+7)*hashMul + 1
 			}
+		case *array.Dictionary:
+			// Hash each entry once; equal strings hash alike in either encoding.
+			dict := a.Dictionary().(*array.String)
+			eh := make([]uint64, dict.Len())
+			for e := range eh {
+				eh[e] = strHash(dict.Value(e))
+			}
+			cs := codes(a)
+			for i := range n {
+				h[i] = (h[i]+eh[cs[i]])*hashMul + 1
+			}
 		}
 		if nulls {
 			if dropna && dropped == nil {
@@ -314,6 +361,14 @@ func (m *multiKeys) add(cols []arrow.Array, i int) {
 				k.arena = append(k.arena, a.Value(i)...)
 			}
 			k.offs = append(k.offs, int32(len(k.arena)))
+		case *array.Dictionary:
+			if len(k.offs) == 0 {
+				k.offs = append(k.offs, 0)
+			}
+			if ok {
+				k.arena = append(k.arena, dictValue(a, i)...)
+			}
+			k.offs = append(k.offs, int32(len(k.arena)))
 		case *array.Boolean:
 			k.b = append(k.b, ok && a.Value(i))
 		}
@@ -343,6 +398,10 @@ func (m *multiKeys) equal(cols []arrow.Array, i int, id int32) bool {
 			}
 		case *array.String:
 			if a.Value(i) != k.str(id) {
+				return false
+			}
+		case *array.Dictionary:
+			if dictValue(a, i) != k.str(id) {
 				return false
 			}
 		case *array.Boolean:
@@ -381,4 +440,9 @@ func (m *multiKeys) arrays(mem memory.Allocator) []arrow.Array {
 		b.Release()
 	}
 	return out
+}
+
+// dictValue is row i's string in a category column.
+func dictValue(d *array.Dictionary, i int) string {
+	return d.Dictionary().(*array.String).Value(d.GetValueIndex(i))
 }

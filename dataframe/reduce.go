@@ -118,9 +118,16 @@ func concatRecords(ctx context.Context, recs []arrow.RecordBatch) (arrow.RecordB
 		n += r.NumRows()
 	}
 	for c := range cols {
-		parts := make([]arrow.Array, len(recs))
-		for i, r := range recs {
-			parts[i] = r.Column(c)
+		// Empty parts add nothing (and Arrow cannot concatenate a dictionary array
+		// whose dictionary is empty).
+		var parts []arrow.Array
+		for _, r := range recs {
+			if r.NumRows() > 0 {
+				parts = append(parts, r.Column(c))
+			}
+		}
+		if len(parts) == 0 {
+			parts = []arrow.Array{recs[0].Column(c)}
 		}
 		var err error
 		if cols[c], err = array.Concatenate(parts, mem); err != nil {

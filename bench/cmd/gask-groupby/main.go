@@ -43,7 +43,8 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		opts = append(opts, gask.WithScheduler(s))
 	}
 	t0 := time.Now()
-	x, err := dataframe.ReadCSV(path, dataframe.Blocksize(blocksize)).Persist(ctx, opts...)
+	// id1..id3 as categories, as the peers load them (Polars Categorical, Dask category).
+	x, err := dataframe.ReadCSV(path, dataframe.Blocksize(blocksize), dataframe.Categorical("id1", "id2", "id3")).Persist(ctx, opts...)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,79 @@
+package dataframe
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+)
+
+// categoryType is a dictionary-encoded string column (pandas' category, Polars'
+// Categorical): int32 codes into a dictionary of distinct strings.
+var categoryType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+func isCategory(t arrow.DataType) bool {
+	d, ok := t.(*arrow.DictionaryType)
+	return ok && d.ValueType.ID() == arrow.STRING
+}
+
+// Categorical reads the named CSV columns as categories: dictionary-encoded strings,
+// which take less memory when values repeat and make grouping by them much faster
+// (like pandas' dtype="category").
+func Categorical(cols ...string) CSVOption {
+	return func(o *csvOptions) {
+		if o.Types == nil {
+			o.Types = map[string]string{}
+		}
+		for _, c := range cols {
+			o.Types[c] = "category"
+		}
+	}
+}
+
+// decode turns a dictionary array into a plain array of its values; the caller owns
+// the result. Other arrays come back retained.
+func decode(ctx context.Context, a arrow.Array) (arrow.Array, error) {
+	d, ok := a.(*array.Dictionary)
+	if !ok {
+		a.Retain()
+		return a, nil
+	}
+	out, err := compute.TakeArray(ctx, d.Dictionary(), d.Indices())
+	if err != nil {
+		return nil, fmt.Errorf("dataframe: decode categories: %w", err)
+	}
+	return out, nil
+}
+
+// decodeDatum is decode for a datum, consuming it.
+func decodeDatum(ctx context.Context, d compute.Datum) (compute.Datum, error) {
+	ad, ok := d.(*compute.ArrayDatum)
+	if !ok || !isCategory(ad.Type()) {
+		return d, nil
+	}
+	arr := ad.MakeArray()
+	defer arr.Release()
+	d.Release()
+	plain, err := decode(ctx, arr)
+	if err != nil {
+		return nil, err
+	}
+	defer plain.Release()
+	return compute.NewDatum(plain), nil
+}
+
+// codes are a category column's dictionary indices as int32.
+func codes(d *array.Dictionary) []int32 {
+	if c, ok := d.Indices().(*array.Int32); ok {
+		return c.Int32Values()
+	}
+	out := make([]int32, d.Len())
+	for i := range out {
+		if d.IsValid(i) {
+			out[i] = int32(d.GetValueIndex(i))
+		}
+	}
+	return out
+}
