@@ -26,7 +26,7 @@ func newAccumulator(fn string, in arrow.DataType) (accumulator, error) {
 	case "sum":
 		return &sumAcc{float: in.ID() == arrow.FLOAT64}, nil
 	case "mean":
-		return &varAcc{kind: "mean"}, nil
+		return &meanAcc{}, nil
 	case "std", "var":
 		return &varAcc{kind: fn}, nil
 	case "count":
@@ -194,9 +194,9 @@ func (a *countAcc) final(mem memory.Allocator) arrow.Array {
 }
 
 // varAcc keeps count, mean and the sum of squared deviations (Welford's update,
-// Chan's merge), for mean, var and std.
+// Chan's merge), for var and std.
 type varAcc struct {
-	kind string // mean, var or std
+	kind string // var or std
 	n    []int64
 	m    []float64
 	q    []float64
@@ -260,8 +260,6 @@ func (a *varAcc) final(mem memory.Allocator) arrow.Array {
 	for g := range a.n {
 		n := a.n[g]
 		switch {
-		case a.kind == "mean" && n > 0:
-			b.Append(a.m[g])
 		case a.kind == "var" && n > 1:
 			b.Append(a.q[g] / float64(n-1))
 		case a.kind == "std" && n > 1:
@@ -668,6 +666,83 @@ func (a *corrAcc) final(mem memory.Allocator) arrow.Array {
 			continue
 		}
 		b.Append(a.sxy[g] / d)
+	}
+	return b.NewArray()
+}
+
+// meanAcc keeps a sum and a count: the mean without a division per value.
+type meanAcc struct {
+	s []float64
+	n []int64
+}
+
+func (a *meanAcc) grow(n int) { a.s, a.n = growTo(a.s, n), growTo(a.n, n) }
+
+func (a *meanAcc) update(ids []int32, col arrow.Array) {
+	switch c := col.(type) {
+	case *array.Int64:
+		if c.NullN() == 0 {
+			for r, g := range ids {
+				if g >= 0 {
+					a.s[g] += float64(c.Value(r))
+					a.n[g]++
+				}
+			}
+			return
+		}
+	case *array.Float64:
+		if c.NullN() == 0 {
+			vs := c.Float64Values()
+			for r, g := range ids {
+				if g >= 0 && !math.IsNaN(vs[r]) {
+					a.s[g] += vs[r]
+					a.n[g]++
+				}
+			}
+			return
+		}
+	}
+	for r, g := range ids {
+		if g >= 0 && valid(col, r) {
+			f, _ := numeric(col, r)
+			a.s[g] += f
+			a.n[g]++
+		}
+	}
+}
+
+func (a *meanAcc) stateWidth() int { return 2 }
+
+func (a *meanAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	sb := array.NewFloat64Builder(mem)
+	nb := array.NewInt64Builder(mem)
+	defer sb.Release()
+	defer nb.Release()
+	sb.AppendValues(a.s, nil)
+	nb.AppendValues(a.n, nil)
+	return []string{"sum", "n"}, []arrow.Array{sb.NewArray(), nb.NewArray()}
+}
+
+func (a *meanAcc) merge(ids []int32, cols []arrow.Array) {
+	ss := cols[0].(*array.Float64).Float64Values()
+	ns := cols[1].(*array.Int64).Int64Values()
+	for r, g := range ids {
+		if g >= 0 {
+			a.s[g] += ss[r]
+			a.n[g] += ns[r]
+		}
+	}
+}
+
+func (a *meanAcc) final(mem memory.Allocator) arrow.Array {
+	b := array.NewFloat64Builder(mem)
+	defer b.Release()
+	for g, n := range a.n {
+		if n == 0 {
+			b.AppendNull()
+		} else {
+			b.Append(a.s[g] / float64(n))
+		}
 	}
 	return b.NewArray()
 }
