@@ -232,6 +232,9 @@ func mix64(h uint64) uint64 {
 
 // ids fills out with the group of every row.
 func (m *multiKeys) ids(cols []arrow.Array, n int, dropna bool, out []int32) {
+	if m.dictIDs(cols, n, dropna, out) {
+		return
+	}
 	m.rowH = growTo(m.rowH[:0], n)[:n]
 	h := m.rowH
 	dropped := rowHashes(cols, n, dropna, h)
@@ -240,27 +243,89 @@ func (m *multiKeys) ids(cols []arrow.Array, n int, dropna bool, out []int32) {
 			out[i] = -1
 			continue
 		}
-		if 2*(m.n+1) > len(m.slots) {
-			m.grow()
+		out[i] = m.find(cols, i, h[i])
+	}
+}
+
+// find returns the group of row i, whose key tuple hashes to rh (rowHashes' value),
+// adding a group when the tuple is new.
+func (m *multiKeys) find(cols []arrow.Array, i int, rh uint64) int32 {
+	if 2*(m.n+1) > len(m.slots) {
+		m.grow()
+	}
+	hv := mix64(rh)
+	mask := uint64(len(m.slots) - 1)
+	for s := hv & mask; ; s = (s + 1) & mask {
+		id := m.slots[s] - 1
+		if id < 0 {
+			id = int32(m.n)
+			m.slots[s] = id + 1
+			m.hash = append(m.hash, hv)
+			m.add(cols, i)
+			return id
 		}
-		hv := mix64(h[i])
-		mask := uint64(len(m.slots) - 1)
-		for s := hv & mask; ; s = (s + 1) & mask {
-			id := m.slots[s] - 1
-			if id < 0 {
-				id = int32(m.n)
-				m.slots[s] = id + 1
-				m.hash = append(m.hash, hv)
-				m.add(cols, i)
-				out[i] = id
-				break
-			}
-			if m.hash[id] == hv && m.equal(cols, i, id) {
-				out[i] = id
-				break
-			}
+		if m.hash[id] == hv && m.equal(cols, i, id) {
+			return id
 		}
 	}
+}
+
+// dictIDs groups rows whose keys are all categories with few combinations: their codes
+// make a dense index into a table of groups, so a row costs a few array loads; only
+// the first row of each combination goes through the hash table. It reports false
+// when the keys do not qualify.
+func (m *multiKeys) dictIDs(cols []arrow.Array, n int, dropna bool, out []int32) bool {
+	dicts := make([]*array.Dictionary, len(cols))
+	size := 1
+	for c, col := range cols {
+		d, ok := col.(*array.Dictionary)
+		if !ok || !isCategory(d.DataType()) || d.NullN() > 0 {
+			return false
+		}
+		dicts[c] = d
+		size *= d.Dictionary().Len()
+		if size > 1<<22 {
+			return false
+		}
+	}
+	cs := make([][]int32, len(dicts))
+	strides := make([]int, len(dicts))
+	stride := 1
+	for c := len(dicts) - 1; c >= 0; c-- {
+		cs[c] = codes(dicts[c])
+		strides[c] = stride
+		stride *= dicts[c].Dictionary().Len()
+	}
+	// Every entry's hash, once: a row's hash combines them as rowHashes does.
+	entryHash := make([][]uint64, len(dicts))
+	for c, d := range dicts {
+		dict := d.Dictionary().(*array.String)
+		entryHash[c] = make([]uint64, dict.Len())
+		for e := range entryHash[c] {
+			entryHash[c][e] = strHash(dict.Value(e))
+		}
+	}
+	table := make([]int32, size)
+	for i := range table {
+		table[i] = -1
+	}
+	for i := range n {
+		idx := 0
+		for c := range cs {
+			idx += int(cs[c][i]) * strides[c]
+		}
+		id := table[idx]
+		if id < 0 {
+			var h uint64
+			for c := range cs {
+				h = (h+entryHash[c][cs[c][i]])*hashMul + 1
+			}
+			id = m.find(cols, i, h)
+			table[idx] = id
+		}
+		out[i] = id
+	}
+	return true
 }
 
 // rowHashes fills h with a hash of every row's key tuple, column by column (one type
