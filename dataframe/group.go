@@ -270,58 +270,103 @@ func (m *multiKeys) find(cols []arrow.Array, i int, rh uint64) int32 {
 	}
 }
 
-// dictIDs groups rows whose keys are all categories with few combinations: their codes
-// make a dense index into a table of groups, so a row costs a few array loads; only
-// the first row of each combination goes through the hash table. It reports false
+// dictIDs groups rows whose key columns all reduce to small codes — categories (their
+// dictionary index), integers (their offset from the batch's smallest), booleans —
+// without nulls. When their combinations are few (at most 4M), the codes combine into
+// a dense index into a table of groups: a row costs a few loads, and only the first
+// row of a combination goes through the hash table of key tuples. It reports false
 // when the keys do not qualify.
 func (m *multiKeys) dictIDs(cols []arrow.Array, n int, dropna bool, out []int32) bool {
-	dicts := make([]*array.Dictionary, len(cols))
-	size := 1
+	k := len(cols)
+	codesOf := make([][]int32, k)    // category codes
+	ints := make([][]int64, k)       // integer values
+	mins := make([]int64, k)         // integer offsets
+	entryHash := make([][]uint64, k) // categories: each entry's hash
+	card := make([]uint64, k)
 	for c, col := range cols {
-		d, ok := col.(*array.Dictionary)
-		if !ok || !isCategory(d.DataType()) || d.NullN() > 0 {
+		if col.NullN() > 0 {
 			return false
 		}
-		dicts[c] = d
-		size *= d.Dictionary().Len()
-		if size > 1<<22 {
+		switch a := col.(type) {
+		case *array.Dictionary:
+			if !isCategory(a.DataType()) {
+				return false
+			}
+			dict := a.Dictionary().(*array.String)
+			codesOf[c] = codes(a)
+			card[c] = uint64(max(dict.Len(), 1))
+			entryHash[c] = make([]uint64, dict.Len())
+			for e := range entryHash[c] {
+				entryHash[c][e] = strHash(dict.Value(e))
+			}
+		case *array.Int64:
+			vs := a.Int64Values()[:n]
+			if n == 0 {
+				return false
+			}
+			lo, hi := vs[0], vs[0]
+			for _, v := range vs {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+			if hi-lo < 0 || hi-lo >= 1<<40 {
+				return false
+			}
+			ints[c], mins[c], card[c] = vs, lo, uint64(hi-lo)+1
+		default:
 			return false
 		}
 	}
-	cs := make([][]int32, len(dicts))
-	strides := make([]int, len(dicts))
-	stride := 1
-	for c := len(dicts) - 1; c >= 0; c-- {
-		cs[c] = codes(dicts[c])
+	// The combinations must fit in 64 bits.
+	total := uint64(1)
+	for _, cd := range card {
+		if total > math.MaxUint64/cd {
+			return false
+		}
+		total *= cd
+	}
+	strides := make([]uint64, k)
+	stride := uint64(1)
+	for c := k - 1; c >= 0; c-- {
 		strides[c] = stride
-		stride *= dicts[c].Dictionary().Len()
+		stride *= card[c]
 	}
-	// Every entry's hash, once: a row's hash combines them as rowHashes does.
-	entryHash := make([][]uint64, len(dicts))
-	for c, d := range dicts {
-		dict := d.Dictionary().(*array.String)
-		entryHash[c] = make([]uint64, dict.Len())
-		for e := range entryHash[c] {
-			entryHash[c][e] = strHash(dict.Value(e))
+	code := func(i int) uint64 {
+		var x uint64
+		for c := range k {
+			if codesOf[c] != nil {
+				x += uint64(codesOf[c][i]) * strides[c]
+			} else {
+				x += uint64(ints[c][i]-mins[c]) * strides[c]
+			}
 		}
+		return x
 	}
-	table := make([]int32, size)
+	hashRow := func(i int) uint64 { // as rowHashes
+		var h uint64
+		for c := range k {
+			if codesOf[c] != nil {
+				h = (h+entryHash[c][codesOf[c][i]])*hashMul + 1
+			} else {
+				h = (h+mix64(uint64(ints[c][i])))*hashMul + 1
+			}
+		}
+		return h
+	}
+	if total > 1<<22 {
+		// Too many combinations for a table; a map of them would only add work when,
+		// as with near-unique keys, most rows are new.
+		return false
+	}
+	table := make([]int32, total)
 	for i := range table {
 		table[i] = -1
 	}
 	for i := range n {
-		idx := 0
-		for c := range cs {
-			idx += int(cs[c][i]) * strides[c]
-		}
-		id := table[idx]
+		x := code(i)
+		id := table[x]
 		if id < 0 {
-			var h uint64
-			for c := range cs {
-				h = (h+entryHash[c][cs[c][i]])*hashMul + 1
-			}
-			id = m.find(cols, i, h)
-			table[idx] = id
+			id = m.find(cols, i, hashRow(i))
+			table[x] = id
 		}
 		out[i] = id
 	}
