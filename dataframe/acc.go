@@ -311,6 +311,33 @@ func (a *pickAcc) better(c int) bool {
 }
 
 func (a *pickAcc) update(ids []int32, col arrow.Array) {
+	// Typed loops for min and max of numbers without nulls: no switch per row.
+	if col.NullN() == 0 && (a.kind == "min" || a.kind == "max") {
+		switch c := col.(type) {
+		case *array.Int64:
+			vs, isMax := c.Int64Values(), a.kind == "max"
+			for r, g := range ids {
+				if g < 0 {
+					continue
+				}
+				if v := vs[r]; !a.has[g] || (isMax && v > a.i[g]) || (!isMax && v < a.i[g]) {
+					a.i[g], a.has[g] = v, true
+				}
+			}
+			return
+		case *array.Float64:
+			vs, isMax := c.Float64Values(), a.kind == "max"
+			for r, g := range ids {
+				if g < 0 || math.IsNaN(vs[r]) {
+					continue
+				}
+				if v := vs[r]; !a.has[g] || (isMax && v > a.f[g]) || (!isMax && v < a.f[g]) {
+					a.f[g], a.has[g] = v, true
+				}
+			}
+			return
+		}
+	}
 	for r, g := range ids {
 		if g < 0 || !valid(col, r) {
 			continue

@@ -88,6 +88,9 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 	switch {
 	case g.i64 != nil:
 		a := cols[0].(*array.Int64)
+		if a.NullN() == 0 && g.denseInts(a, n, out) {
+			break
+		}
 		kb := g.keys[0].(*array.Int64Builder)
 		for i := range n {
 			if a.IsNull(i) {
@@ -132,6 +135,42 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 		g.ngroups = g.multi.n
 	}
 	return out
+}
+
+// denseInts groups one integer key whose values span a small range through a table
+// indexed by value: each distinct value goes through the map once.
+func (g *grouper) denseInts(a *array.Int64, n int, out []int32) bool {
+	vs := a.Int64Values()[:n]
+	if n == 0 {
+		return true
+	}
+	lo, hi := vs[0], vs[0]
+	for _, v := range vs {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if hi-lo < 0 || hi-lo >= 1<<22 || hi-lo > int64(4*n) {
+		return false
+	}
+	table := make([]int32, hi-lo+1)
+	for i := range table {
+		table[i] = -1
+	}
+	kb := g.keys[0].(*array.Int64Builder)
+	for i, v := range vs {
+		id := table[v-lo]
+		if id < 0 {
+			var ok bool
+			if id, ok = g.i64[v]; !ok {
+				id = int32(g.ngroups)
+				g.ngroups++
+				g.i64[v] = id
+				kb.Append(v)
+			}
+			table[v-lo] = id
+		}
+		out[i] = id
+	}
+	return true
 }
 
 // dictIDs groups a category column by its codes: each dictionary entry is looked up
