@@ -43,6 +43,8 @@ func newAccumulator(fn string, in arrow.DataType) (accumulator, error) {
 		return &nuniqueAcc{typ: in}, nil
 	case "any", "all":
 		return &boolAcc{all: fn == "all"}, nil
+	case "custom":
+		return nil, nil // made from its definition by the caller
 	case "corr":
 		return &corrAcc{}, nil
 	}

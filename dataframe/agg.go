@@ -28,44 +28,45 @@ type Agg struct {
 	Name    string  // the output column
 	Column2 string  // the second column (corr)
 	Q       float64 // the quantile (quantile)
+	Custom  string  // the custom aggregation (see Custom.Of)
 }
 
 // As names the output column.
 func (a Agg) As(name string) Agg { a.Name = name; return a }
 
 // Sum adds up a numeric column.
-func Sum(col string) Agg { return Agg{"sum", col, col, "", 0} }
+func Sum(col string) Agg { return Agg{Func: "sum", Column: col, Name: col} }
 
 // Mean averages a numeric column.
-func Mean(col string) Agg { return Agg{"mean", col, col, "", 0} }
+func Mean(col string) Agg { return Agg{Func: "mean", Column: col, Name: col} }
 
 // Min is a column's smallest value (numbers or strings).
-func Min(col string) Agg { return Agg{"min", col, col, "", 0} }
+func Min(col string) Agg { return Agg{Func: "min", Column: col, Name: col} }
 
 // Max is a column's largest value (numbers or strings).
-func Max(col string) Agg { return Agg{"max", col, col, "", 0} }
+func Max(col string) Agg { return Agg{Func: "max", Column: col, Name: col} }
 
 // Count counts a column's values that are not missing.
-func Count(col string) Agg { return Agg{"count", col, col, "", 0} }
+func Count(col string) Agg { return Agg{Func: "count", Column: col, Name: col} }
 
 // Size counts rows, missing values included.
 func Size() Agg { return Agg{Func: "size", Name: "size"} }
 
 // Std is a numeric column's sample standard deviation (ddof=1).
-func Std(col string) Agg { return Agg{"std", col, col, "", 0} }
+func Std(col string) Agg { return Agg{Func: "std", Column: col, Name: col} }
 
 // Var is a numeric column's sample variance (ddof=1).
-func Var(col string) Agg { return Agg{"var", col, col, "", 0} }
+func Var(col string) Agg { return Agg{Func: "var", Column: col, Name: col} }
 
 // First is a column's first value that is not missing, in partition order.
-func First(col string) Agg { return Agg{"first", col, col, "", 0} }
+func First(col string) Agg { return Agg{Func: "first", Column: col, Name: col} }
 
 // Last is a column's last value that is not missing, in partition order.
-func Last(col string) Agg { return Agg{"last", col, col, "", 0} }
+func Last(col string) Agg { return Agg{Func: "last", Column: col, Name: col} }
 
 // Median is a numeric column's median (the mean of the two middle values for an even
 // count), computed exactly: every group's values are kept until the end.
-func Median(col string) Agg { return Agg{"median", col, col, "", 0} }
+func Median(col string) Agg { return Agg{Func: "median", Column: col, Name: col} }
 
 // Quantile is a numeric column's q-quantile (0 ≤ q ≤ 1), exact and interpolated
 // linearly like pandas' default; every group's values are kept until the end.
@@ -74,18 +75,20 @@ func Quantile(col string, q float64) Agg {
 }
 
 // NUnique counts a column's distinct values that are not missing.
-func NUnique(col string) Agg { return Agg{"nunique", col, col, "", 0} }
+func NUnique(col string) Agg { return Agg{Func: "nunique", Column: col, Name: col} }
 
 // Any is true when a value of the column that is not missing is true (non-zero,
 // non-empty).
-func Any(col string) Agg { return Agg{"any", col, col, "", 0} }
+func Any(col string) Agg { return Agg{Func: "any", Column: col, Name: col} }
 
 // All is true when every value of the column that is not missing is true.
-func All(col string) Agg { return Agg{"all", col, col, "", 0} }
+func All(col string) Agg { return Agg{Func: "all", Column: col, Name: col} }
 
 // Corr is the Pearson correlation of two numeric columns over the rows where both
 // are present (null for fewer than two such rows or a constant column).
-func Corr(x, y string) Agg { return Agg{"corr", x, "corr_" + x + "_" + y, y, 0} }
+func Corr(x, y string) Agg {
+	return Agg{Func: "corr", Column: x, Name: "corr_" + x + "_" + y, Column2: y}
+}
 
 // aggSpec is the plain-data description of a grouped aggregation that the kernels get.
 type aggSpec struct {
@@ -301,6 +304,19 @@ func aggregate(df *DataFrame, keys []string, aggs []Agg, dropna bool, splitEvery
 			addNeed(a.Column2)
 		}
 		out, err := outputType(a.Func, in)
+		if a.Func == "custom" {
+			def, cerr := lookupCustom(a.Custom)
+			switch {
+			case a.Custom == "invalid":
+				err = fmt.Errorf("a custom aggregation needs Init, Chunk, Merge and Final, with value and result types int64, float64, string or bool")
+			case cerr != nil:
+				err = cerr
+			case !arrow.TypeEqual(def.in, in):
+				err = fmt.Errorf("the custom aggregation takes %s values", def.in)
+			default:
+				out, err = def.out, nil
+			}
+		}
 		if err != nil {
 			return failed(fmt.Errorf("dataframe: %s(%s): %w, but %q is %s", a.Func, a.Column, err, a.Column, in))
 		}
@@ -557,6 +573,13 @@ func newAggState(ctx context.Context, spec aggSpec) (*aggState, error) {
 		acc, err := newAccumulator(a.Func, castTypes[spec.InTypes[i]])
 		if err != nil {
 			return nil, err
+		}
+		if a.Func == "custom" {
+			def, err := lookupCustom(a.Custom)
+			if err != nil {
+				return nil, err
+			}
+			acc = def.newAcc()
 		}
 		if m, ok := acc.(*medianAcc); ok && a.Func == "quantile" {
 			m.q = a.Q

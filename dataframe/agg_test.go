@@ -3,6 +3,7 @@ package dataframe_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,5 +132,43 @@ func TestCastToStringLikePandas(t *testing.T) {
 		"-3.5,1,True\n123456789012345.6,1,True\n0.0001,1,True\n1.5e-07,1,True\n"
 	if got := tableString(t, tbl); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestCustomAggregation defines the range (max - min) and a distinct-string list as
+// custom aggregations, merged across partitions.
+func TestCustomAggregation(t *testing.T) {
+	type span struct{ Lo, Hi float64 }
+	rangeAgg := dataframe.Custom[float64, span, float64]{
+		Init:  func() span { return span{Lo: 1e300, Hi: -1e300} },
+		Chunk: func(s span, v float64) span { return span{min(s.Lo, v), max(s.Hi, v)} },
+		Merge: func(a, b span) span { return span{min(a.Lo, b.Lo), max(a.Hi, b.Hi)} },
+		Final: func(s span) float64 { return s.Hi - s.Lo },
+	}
+	cities := dataframe.Custom[string, []string, string]{
+		Init:  func() []string { return nil },
+		Chunk: func(s []string, v string) []string { return append(s, v) },
+		Merge: func(a, b []string) []string { return append(a, b...) },
+		Final: func(s []string) string { slices.Sort(s); return strings.Join(slices.Compact(s), "+") },
+	}
+	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		ctx := checked(t)
+		df := dataframe.FromRecords(trips, 3).GroupBy("riders").Agg(rangeAgg.Of("fare").As("fare_range"), cities.Of("city").As("cities"))
+		tbl, err := df.Compute(ctx, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tbl.Release()
+		want := "riders,fare_range,cities\n1,35,nice+paris\n2,5,lyon+paris\n3,0,paris\n4,0,lyon\n"
+		if got := tableString(t, tbl); got != want {
+			t.Fatalf("got\n%s\nwant\n%s", got, want)
+		}
+	})
+	if err := dataframe.FromRecords(trips, 1).GroupBy("city").Agg(rangeAgg.Of("city")).Err(); err == nil || !strings.Contains(err.Error(), "takes float64 values") {
+		t.Fatalf("type check: %v", err)
+	}
+	bad := dataframe.Custom[float64, int, float64]{}
+	if err := dataframe.FromRecords(trips, 1).Agg(bad.Of("fare")).Err(); err == nil || !strings.Contains(err.Error(), "needs Init, Chunk, Merge and Final") {
+		t.Fatalf("incomplete: %v", err)
 	}
 }
