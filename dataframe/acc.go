@@ -84,11 +84,14 @@ func numeric(col arrow.Array, i int) (float64, int64) {
 	return 0, 0
 }
 
-// sumAcc sums integers exactly in int64 and floats in float64.
+// sumAcc sums integers exactly in int64 and floats in float64; with a minimum count it
+// also counts the present values.
 type sumAcc struct {
-	float bool
-	i     []int64
-	f     []float64
+	float    bool
+	minCount int
+	i        []int64
+	f        []float64
+	n        []int64
 }
 
 func (a *sumAcc) grow(n int) {
@@ -97,9 +100,19 @@ func (a *sumAcc) grow(n int) {
 	} else {
 		a.i = growTo(a.i, n)
 	}
+	if a.minCount > 0 {
+		a.n = growTo(a.n, n)
+	}
 }
 
 func (a *sumAcc) update(ids []int32, col arrow.Array) {
+	if a.minCount > 0 {
+		for r, g := range ids {
+			if g >= 0 && valid(col, r) {
+				a.n[g]++
+			}
+		}
+	}
 	if c, ok := col.(*array.Int64); ok && c.NullN() == 0 {
 		vs := c.Int64Values()
 		for r, g := range ids {
@@ -131,24 +144,59 @@ func (a *sumAcc) update(ids []int32, col arrow.Array) {
 	}
 }
 
-func (a *sumAcc) stateWidth() int { return 1 }
-
-func (a *sumAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
-	return []string{"sum"}, []arrow.Array{a.final(mem)}
+func (a *sumAcc) stateWidth() int {
+	if a.minCount > 0 {
+		return 2
+	}
+	return 1
 }
 
-func (a *sumAcc) merge(ids []int32, cols []arrow.Array) { a.update(ids, cols[0]) }
+func (a *sumAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	sum := a.values(mem, false)
+	if a.minCount == 0 {
+		return []string{"sum"}, []arrow.Array{sum}
+	}
+	nb := array.NewInt64Builder(mem)
+	defer nb.Release()
+	nb.AppendValues(a.n, nil)
+	return []string{"sum", "n"}, []arrow.Array{sum, nb.NewArray()}
+}
 
-func (a *sumAcc) final(mem memory.Allocator) arrow.Array {
+func (a *sumAcc) merge(ids []int32, cols []arrow.Array) {
+	keep := a.minCount
+	a.minCount = 0 // the state's sums hold no missing values to count
+	a.update(ids, cols[0])
+	a.minCount = keep
+	if keep > 0 {
+		ns := cols[1].(*array.Int64).Int64Values()
+		for r, g := range ids {
+			if g >= 0 {
+				a.n[g] += ns[r]
+			}
+		}
+	}
+}
+
+func (a *sumAcc) final(mem memory.Allocator) arrow.Array { return a.values(mem, true) }
+
+// values are the sums; final ones are null where fewer than minCount values were seen.
+func (a *sumAcc) values(mem memory.Allocator, final bool) arrow.Array {
+	var valid []bool
+	if final && a.minCount > 0 {
+		valid = make([]bool, len(a.n))
+		for g, n := range a.n {
+			valid[g] = n >= int64(a.minCount)
+		}
+	}
 	if a.float {
 		b := array.NewFloat64Builder(mem)
 		defer b.Release()
-		b.AppendValues(a.f, nil)
+		b.AppendValues(a.f, valid)
 		return b.NewArray()
 	}
 	b := array.NewInt64Builder(mem)
 	defer b.Release()
-	b.AppendValues(a.i, nil)
+	b.AppendValues(a.i, valid)
 	return b.NewArray()
 }
 

@@ -29,7 +29,12 @@ type Agg struct {
 	Column2 string  // the second column (corr)
 	Q       float64 // the quantile (quantile)
 	Custom  string  // the custom aggregation (see Custom.Of)
+	MinCnt  int     // sum: fewer present values than this gives null (see MinCount)
 }
+
+// MinCount makes a Sum null for a group with fewer than n present values (pandas'
+// min_count; by default the sum of no values is 0).
+func (a Agg) MinCount(n int) Agg { a.MinCnt = n; return a }
 
 // As names the output column.
 func (a Agg) As(name string) Agg { a.Name = name; return a }
@@ -580,6 +585,9 @@ func newAggState(ctx context.Context, spec aggSpec) (*aggState, error) {
 				return nil, err
 			}
 			acc = def.newAcc()
+		}
+		if sa, ok := acc.(*sumAcc); ok {
+			sa.minCount = a.MinCnt
 		}
 		if m, ok := acc.(*medianAcc); ok && a.Func == "quantile" {
 			m.q = a.Q

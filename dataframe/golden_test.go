@@ -62,6 +62,9 @@ var goldenQueries = map[string]func(df *dataframe.DataFrame) *dataframe.DataFram
 		capped := dataframe.When(bonus.Gt(lit(10))).Then(lit(10)).Otherwise(bonus)
 		return df.WithColumns([]string{"band", "capped"}, []dataframe.Expr{band, capped}).Select("id", "band", "capped")
 	},
+	"min_count": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.GroupBy("city").Agg(dataframe.Sum("bonus").As("bonus_sum").MinCount(25), dataframe.Sum("score").As("score_sum").MinCount(1))
+	},
 	"groupby_more": func(df *dataframe.DataFrame) *dataframe.DataFrame {
 		return df.GroupBy("grade").Agg(dataframe.NUnique("city").As("city_nunique"),
 			dataframe.Quantile("score", 0.25).As("score_q25"), dataframe.Any("ok").As("ok_any"), dataframe.All("ok").As("ok_all"))

@@ -126,6 +126,10 @@ def queries(df):
     q["groupby_two_keys"] = pd.DataFrame({
         "score_sum": g2.score.sum(), "n": g2.size(),
         "bonus_mean": g2.bonus.mean()}).reset_index()
+    g7 = df.groupby("city")
+    q["min_count"] = pd.DataFrame({
+        "bonus_sum": g7.bonus.sum(min_count=25),
+        "score_sum": g7.score.sum(min_count=1)}).reset_index()
     g3 = df.groupby("grade", dropna=False)
     q["groupby_keep_nulls"] = pd.DataFrame({
         "score_mean": g3.score.mean(), "n": g3.size()}).reset_index()
