@@ -74,6 +74,17 @@ func init() {
 	})
 }
 
+// WriteFile writes one record batch to path in a registered format (see
+// RegisterWriter), through a temporary file renamed at the end, so a failed write never
+// leaves a partial file under the final name.
+func WriteFile(ctx context.Context, format, option, path string, rec arrow.RecordBatch) error {
+	f := format
+	if option != "" {
+		f += ":" + option
+	}
+	return writeFile(ctx, writeSpec{Format: f, Path: path}, rec)
+}
+
 // writeFile writes rec to a temporary file next to the target and renames it, so a
 // failed write never leaves a partial file under the final name.
 func writeFile(ctx context.Context, spec writeSpec, rec arrow.RecordBatch) (err error) {

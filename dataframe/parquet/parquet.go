@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,6 +84,9 @@ func Read(pattern string) *dataframe.DataFrame {
 	for i, k := range hiveCols {
 		typ := "int64"
 		for _, part := range src.parts {
+			if part.Hive[i] == hiveNull {
+				continue
+			}
 			if _, err := strconv.ParseInt(part.Hive[i], 10, 64); err != nil {
 				typ = "string"
 				break
@@ -157,6 +161,9 @@ func hiveValues(root, path string) (keys, vals []string) {
 	}
 	for _, part := range strings.Split(rel, string(filepath.Separator)) {
 		if k, v, ok := strings.Cut(part, "="); ok && k != "" {
+			if u, err := url.PathUnescape(v); err == nil {
+				v = u
+			}
 			keys, vals = append(keys, k), append(vals, v)
 		}
 	}
@@ -317,6 +324,10 @@ func readRowGroup(ctx context.Context, r pqRead, steps []dataframe.Step) (arrow.
 			continue
 		}
 		v := r.Part.Hive[r.HiveIdx[j]]
+		if v == hiveNull {
+			cols[j] = array.MakeArrayOfNull(mem, fields[j].Type, int(nrows))
+			continue
+		}
 		var sc scalar.Scalar = scalar.NewStringScalar(v)
 		if r.HiveTypes[r.HiveIdx[j]] == "int64" {
 			n, _ := strconv.ParseInt(v, 10, 64)

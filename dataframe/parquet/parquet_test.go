@@ -188,3 +188,39 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestWritePartitionedRoundTrip(t *testing.T) {
+	ctx := checked(t)
+	dir := t.TempDir()
+	type row struct {
+		ID    int64   `gask:"id"`
+		Store *string `gask:"store"`
+		Year  int64   `gask:"year"`
+		Amt   float64 `gask:"amt"`
+	}
+	s := func(v string) *string { return &v }
+	data := []row{{1, s("north"), 2025, 1}, {2, s("south / east"), 2026, 2}, {3, s("north"), 2026, 3}, {4, nil, 2025, 4}, {5, s("north"), 2025, 5}}
+	files, err := parquet.WritePartitioned(ctx, dataframe.FromRecords(data, 2), dir, []string{"store", "year"}, "snappy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 5 {
+		t.Fatalf("wrote %v", files)
+	}
+	back := parquet.Read(dir)
+	if got := strings.Join(back.Columns(), ","); got != "id,amt,store,year" {
+		t.Fatalf("columns %s", got)
+	}
+	agg, err := back.GroupBy("store", "year").KeepNullKeys().Agg(dataframe.Sum("amt"), dataframe.Size().As("n")).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer agg.Release()
+	want := "north 2025 6 2 \nnorth 2026 3 1 \nsouth / east 2026 2 1 \n(null) 2025 4 1 \n"
+	if got := rows(t, agg); got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	if _, err := parquet.WritePartitioned(ctx, dataframe.FromRecords(data, 1), dir, []string{"nope"}, "snappy"); err == nil || !strings.Contains(err.Error(), `unknown column "nope"`) {
+		t.Fatalf("unknown column: %v", err)
+	}
+}
