@@ -16,6 +16,7 @@ import (
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/bench/h2oq"
 	"github.com/gask-dev/gask/dataframe"
+	"github.com/gask-dev/gask/sched"
 )
 
 func main() {
@@ -54,6 +55,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		return err
 	}
 	fmt.Println(h2oq.Line("gask", "load", load, all.NumRows(), h2oq.Sums(all, []string{"id1", "id2", "id3", "id4", "id5", "id6"})))
+	fmt.Fprintf(os.Stderr, "gask-groupby: loaded data is %.0f MiB of Arrow buffers\n", float64(sched.SizeOf(all))/(1<<20))
 	all.Release()
 	for _, q := range h2oq.GroupBy() {
 		if q.Build == nil {
