@@ -286,17 +286,7 @@ func init() {
 	})
 	graph.Register(csvBlockName, func(ctx context.Context, args []any) (any, error) {
 		b := args[0].(csvBlock)
-		steps, _ := args[1].([]Step)
-		var bounds *csvBounds
-		if len(args) > 2 {
-			bounds, _ = args[2].(*csvBounds)
-		}
-		rec, err := readBlock(ctx, b, bounds)
-		if err != nil {
-			return nil, err
-		}
-		defer rec.Release()
-		return applySteps(ctx, rec, nil, steps)
+		return readThenSteps(ctx, args, func(bounds *csvBounds) (arrow.RecordBatch, error) { return readBlock(ctx, b, bounds) })
 	})
 }
 
@@ -375,6 +365,22 @@ func parseFields(fields []string) (*arrow.Schema, error) {
 		fs[i] = arrow.Field{Name: name, Type: t, Nullable: true}
 	}
 	return arrow.NewSchema(fs, nil), nil
+}
+
+// readThenSteps runs a block reader's task: args are the block, the steps and, when
+// the file was cut, the bounds its scan found; the block is read, then the steps run.
+func readThenSteps(ctx context.Context, args []any, read func(*csvBounds) (arrow.RecordBatch, error)) (any, error) {
+	steps, _ := args[1].([]Step)
+	var bounds *csvBounds
+	if len(args) > 2 {
+		bounds, _ = args[2].(*csvBounds)
+	}
+	rec, err := read(bounds)
+	if err != nil {
+		return nil, err
+	}
+	defer rec.Release()
+	return applySteps(ctx, rec, nil, steps)
 }
 
 // csvBounds are the byte offsets where a file's blocks start (one more for the end),

@@ -56,63 +56,23 @@ func fillNull(ctx context.Context, d, fill compute.Datum, typ arrow.DataType) (c
 	b := array.NewBuilder(compute.GetAllocator(ctx), typ)
 	defer b.Release()
 	b.Reserve(arr.Len())
-	n := arr.Len()
-	switch a := arr.(type) {
-	case *array.Int64:
-		f := fillArr.(*array.Int64)
-		bb := b.(*array.Int64Builder)
-		for i := range n {
-			switch {
-			case a.IsValid(i):
-				bb.UnsafeAppend(a.Value(i))
-			case f.IsValid(pick(i)):
-				bb.UnsafeAppend(f.Value(pick(i)))
-			default:
-				bb.UnsafeAppendBoolToBitmap(false)
-			}
-		}
-	case *array.Float64:
-		f := fillArr.(*array.Float64)
-		bb := b.(*array.Float64Builder)
-		for i := range n {
-			// pandas treats NaN as missing too.
-			switch {
-			case a.IsValid(i) && !math.IsNaN(a.Value(i)):
-				bb.UnsafeAppend(a.Value(i))
-			case f.IsValid(pick(i)):
-				bb.UnsafeAppend(f.Value(pick(i)))
-			default:
-				bb.UnsafeAppendBoolToBitmap(false)
-			}
-		}
-	case *array.String:
-		f := fillArr.(*array.String)
-		bb := b.(*array.StringBuilder)
-		for i := range n {
-			switch {
-			case a.IsValid(i):
-				bb.Append(a.Value(i))
-			case f.IsValid(pick(i)):
-				bb.Append(f.Value(pick(i)))
-			default:
-				bb.AppendNull()
-			}
-		}
-	case *array.Boolean:
-		f := fillArr.(*array.Boolean)
-		bb := b.(*array.BooleanBuilder)
-		for i := range n {
-			switch {
-			case a.IsValid(i):
-				bb.UnsafeAppend(a.Value(i))
-			case f.IsValid(pick(i)):
-				bb.UnsafeAppend(f.Value(pick(i)))
-			default:
-				bb.UnsafeAppendBoolToBitmap(false)
-			}
-		}
+	switch typ.ID() {
+	case arrow.INT64, arrow.FLOAT64, arrow.STRING, arrow.BOOL:
 	default:
 		return nil, fmt.Errorf("dataframe: fill_null of %s is not supported", typ)
+	}
+	floats, _ := arr.(*array.Float64)
+	for i := range arr.Len() {
+		// pandas treats NaN in a float column as missing too.
+		present := arr.IsValid(i) && (floats == nil || !math.IsNaN(floats.Value(i)))
+		switch {
+		case present:
+			appendValue(b, arr, i)
+		case fillArr.IsValid(pick(i)):
+			appendValue(b, fillArr, pick(i))
+		default:
+			b.AppendNull()
+		}
 	}
 	out := b.NewArray()
 	defer out.Release()

@@ -113,22 +113,12 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 			break
 		}
 		a := cols[0].(*array.String)
-		kb := g.keys[0].(*array.StringBuilder)
 		for i := range n {
 			if a.IsNull(i) {
 				out[i] = g.null()
 				continue
 			}
-			v := a.Value(i) // points into the array: copied only when the group is new
-			id, ok := g.str[v]
-			if !ok {
-				id = int32(g.ngroups)
-				g.ngroups++
-				s := string([]byte(v))
-				g.str[s] = id
-				kb.Append(s)
-			}
-			out[i] = id
+			out[i] = g.strID(a.Value(i))
 		}
 	default:
 		g.multi.ids(cols, n, g.dropna, out)
@@ -177,7 +167,6 @@ func (g *grouper) denseInts(a *array.Int64, n int, out []int32) bool {
 // once, when a row first uses it (entries no row uses make no group).
 func (g *grouper) dictIDs(d *array.Dictionary, n int, out []int32) {
 	dict := d.Dictionary().(*array.String)
-	kb := g.keys[0].(*array.StringBuilder)
 	entry := make([]int32, dict.Len())
 	for i := range entry {
 		entry[i] = -2 // not looked up yet
@@ -190,19 +179,24 @@ func (g *grouper) dictIDs(d *array.Dictionary, n int, out []int32) {
 		}
 		e := codes[i]
 		if entry[e] == -2 {
-			v := dict.Value(int(e))
-			id, ok := g.str[v]
-			if !ok {
-				id = int32(g.ngroups)
-				g.ngroups++
-				s := string([]byte(v))
-				g.str[s] = id
-				kb.Append(s)
-			}
-			entry[e] = id
+			entry[e] = g.strID(dict.Value(int(e)))
 		}
 		out[i] = entry[e]
 	}
+}
+
+// strID is the group of one string key, added when new. v may point into an Arrow
+// array: it is copied only for a new group.
+func (g *grouper) strID(v string) int32 {
+	id, ok := g.str[v]
+	if !ok {
+		id = int32(g.ngroups)
+		g.ngroups++
+		s := string([]byte(v))
+		g.str[s] = id
+		g.keys[0].(*array.StringBuilder).Append(s)
+	}
+	return id
 }
 
 // null is the group of a null key in the single-key paths.

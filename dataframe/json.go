@@ -121,17 +121,7 @@ func (s *jsonSource) tasks(key graph.Key, i int, columns []string, steps []Step)
 func init() {
 	graph.Register(jsonReadName, func(ctx context.Context, args []any) (any, error) {
 		b := args[0].(jsonBlock)
-		steps, _ := args[1].([]Step)
-		var bounds *csvBounds
-		if len(args) > 2 {
-			bounds, _ = args[2].(*csvBounds)
-		}
-		rec, err := readJSONBlock(ctx, b, bounds)
-		if err != nil {
-			return nil, err
-		}
-		defer rec.Release()
-		return applySteps(ctx, rec, nil, steps)
+		return readThenSteps(ctx, args, func(bounds *csvBounds) (arrow.RecordBatch, error) { return readJSONBlock(ctx, b, bounds) })
 	})
 }
 
