@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/dataframe"
@@ -170,5 +172,39 @@ func TestCustomAggregation(t *testing.T) {
 	bad := dataframe.Custom[float64, int, float64]{}
 	if err := dataframe.FromRecords(trips, 1).Agg(bad.Of("fare")).Err(); err == nil || !strings.Contains(err.Error(), "needs Init, Chunk, Merge and Final") {
 		t.Fatalf("incomplete: %v", err)
+	}
+}
+
+// TestLargeStrings runs string functions, filters and a group-by on a large_utf8
+// column (as Parquet or IPC files may hold).
+func TestLargeStrings(t *testing.T) {
+	ctx := checked(t)
+	mem := compute.GetAllocator(ctx)
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.LargeString, Nullable: true}}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	for _, v := range []string{"apple", "Banana", "apple", "cherry"} {
+		b.Field(0).(*array.LargeStringBuilder).Append(v)
+	}
+	b.Field(0).AppendNull()
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	df := dataframe.FromArrow(rec).WithColumn("u", dataframe.Col("s").Upper()).
+		Filter(dataframe.Col("s").StartsWith("a").Or(dataframe.Col("u").Contains("RR")))
+	tbl, err := df.GroupBy("u").Agg(dataframe.Size().As("n")).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	if got := tableString(t, tbl); got != "u,n\nAPPLE,2\nCHERRY,1\n" {
+		t.Fatalf("got\n%s", got)
+	}
+	keys, err := dataframe.FromArrow(rec).GroupBy("s").KeepNullKeys().Agg(dataframe.Size().As("n")).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer keys.Release()
+	if got := tableString(t, keys); got != "s,n\nBanana,1\napple,2\ncherry,1\n(null),1\n" {
+		t.Fatalf("large string keys\n%s", got)
 	}
 }

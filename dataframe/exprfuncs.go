@@ -63,7 +63,11 @@ func evalStr(ctx context.Context, e Expr, in compute.Datum) (compute.Datum, erro
 	}
 	arr := ad.MakeArray()
 	defer arr.Release()
-	s, ok := arr.(*array.String)
+	// utf8 and large utf8 alike.
+	s, ok := arr.(interface {
+		arrow.Array
+		Value(int) string
+	})
 	if !ok {
 		return nil, fmt.Errorf("dataframe: %s: %s is not a string column", e, arr.DataType())
 	}

@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"go.uber.org/goleak"
 
@@ -222,5 +224,54 @@ func TestWritePartitionedRoundTrip(t *testing.T) {
 	}
 	if _, err := parquet.WritePartitioned(ctx, dataframe.FromRecords(data, 1), dir, []string{"nope"}, "snappy"); err == nil || !strings.Contains(err.Error(), `unknown column "nope"`) {
 		t.Fatalf("unknown column: %v", err)
+	}
+}
+
+// TestDecimalRoundTrip writes and reads decimal128 columns through Parquet and Arrow
+// IPC, with a filter on another column on the way.
+func TestDecimalRoundTrip(t *testing.T) {
+	ctx := checked(t)
+	mem := compute.GetAllocator(ctx)
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "price", Type: &arrow.Decimal128Type{Precision: 12, Scale: 2}, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	prices := []string{"12.34", "-0.05", "", "99999.99"}
+	for i, p := range prices {
+		b.Field(0).(*array.Int64Builder).Append(int64(i))
+		if p == "" {
+			b.Field(1).AppendNull()
+			continue
+		}
+		v, err := decimal128.FromString(p, 12, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Field(1).(*array.Decimal128Builder).Append(v)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	dir := t.TempDir()
+	src := dataframe.FromArrow(rec)
+	if _, err := parquet.Write(ctx, src, filepath.Join(dir, "pq", "*.parquet"), "zstd"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.ToIPC(ctx, filepath.Join(dir, "ipc", "*.arrow")); err != nil {
+		t.Fatal(err)
+	}
+	for _, df := range []*dataframe.DataFrame{parquet.Read(filepath.Join(dir, "pq")), dataframe.ReadIPC(filepath.Join(dir, "ipc", "*.arrow"))} {
+		if got := df.Schema().Field(1).Type.String(); got != "decimal(12, 2)" {
+			t.Fatalf("type %s", got)
+		}
+		tbl, err := df.Filter(dataframe.Col("id").Ge(dataframe.Lit(1))).Compute(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rows(t, tbl); got != "1 -0.05 \n2 (null) \n3 99999.99 \n" {
+			t.Fatalf("got\n%s", got)
+		}
+		tbl.Release()
 	}
 }
