@@ -277,6 +277,9 @@ func aggregate(df *DataFrame, keys []string, aggs []Agg, dropna bool, splitEvery
 			return failed(fmt.Errorf("dataframe: group by: unknown column %q (columns: %s)", k, strings.Join(df.Columns(), ", ")))
 		}
 		t, ok := normType(s.Field(idx[0]).Type)
+		if !ok && isTemporal(s.Field(idx[0]).Type) {
+			t, ok = s.Field(idx[0]).Type, true // grouped by its underlying integer
+		}
 		if !ok {
 			return failed(fmt.Errorf("dataframe: group by %q: cannot group by %s", k, s.Field(idx[0]).Type))
 		}
@@ -564,14 +567,23 @@ type aggState struct {
 	spec     aggSpec
 	mem      memory.Allocator
 	g        *grouper
-	keyTypes []arrow.DataType
+	keyTypes []arrow.DataType // as grouped (and in partial results)
+	outTypes []arrow.DataType // as the result has them (dates and timestamps)
 	accs     []accumulator
 }
 
 func newAggState(ctx context.Context, spec aggSpec) (*aggState, error) {
 	st := &aggState{spec: spec, mem: compute.GetAllocator(ctx)}
-	for _, t := range spec.KeyTypes {
-		st.keyTypes = append(st.keyTypes, castTypes[t])
+	for _, name := range spec.KeyTypes {
+		t, ok := typeByName(name)
+		if !ok {
+			return nil, fmt.Errorf("dataframe: group key of type %s", name)
+		}
+		st.outTypes = append(st.outTypes, t)
+		if isTemporal(t) {
+			t = arrow.PrimitiveTypes.Int64 // dates and timestamps group by their underlying integer
+		}
+		st.keyTypes = append(st.keyTypes, t)
 	}
 	st.g = newGrouper(st.mem, st.keyTypes, spec.DropNA)
 	for i, a := range spec.Aggs {
@@ -622,9 +634,14 @@ func (st *aggState) update(ctx context.Context, rec arrow.RecordBatch) error {
 	keys := make([]arrow.Array, len(st.spec.Keys))
 	defer releaseArrays(keys)
 	for i, k := range st.spec.Keys {
-		if a := rec.Column(rec.Schema().FieldIndices(k)[0]); isCategory(a.DataType()) {
+		a := rec.Column(rec.Schema().FieldIndices(k)[0])
+		if isCategory(a.DataType()) {
 			a.Retain() // the grouper reads categories by their codes
 			keys[i] = a
+			continue
+		}
+		if isTemporal(a.DataType()) {
+			keys[i] = temporalToInt64(st.mem, a)
 			continue
 		}
 		var err error
@@ -711,7 +728,12 @@ func (st *aggState) result() (arrow.RecordBatch, error) {
 	cols := st.g.keyArrays(st.mem)
 	defer func() { releaseArrays(cols) }()
 	for i, k := range st.spec.Keys {
-		fields = append(fields, arrow.Field{Name: k, Type: st.keyTypes[i], Nullable: true})
+		if isTemporal(st.outTypes[i]) {
+			t := int64ToTemporal(st.mem, cols[i], st.outTypes[i])
+			cols[i].Release()
+			cols[i] = t
+		}
+		fields = append(fields, arrow.Field{Name: k, Type: st.outTypes[i], Nullable: true})
 	}
 	for i, acc := range st.accs {
 		acc.grow(n)
@@ -803,6 +825,10 @@ func columnCompare(k arrow.Array) func(a, b int) int {
 	case *array.String, *array.Boolean:
 		rank := denseRanks(k)
 		return func(a, b int) int { return cmp.Compare(rank[a], rank[b]) }
+	case *array.Date32:
+		return withNulls(func(a, b int) int { return cmp.Compare(x.Value(a), x.Value(b)) })
+	case *array.Timestamp:
+		return withNulls(func(a, b int) int { return cmp.Compare(x.Value(a), x.Value(b)) })
 	}
 	return func(int, int) int { return 0 }
 }

@@ -346,10 +346,14 @@ func typeName(t arrow.DataType) string {
 			return "category"
 		}
 	case arrow.TIMESTAMP:
-		if t.(*arrow.TimestampType).TimeZone != "" {
+		ts := t.(*arrow.TimestampType)
+		switch {
+		case ts.Unit == arrow.Microsecond && ts.TimeZone == "":
+			return "timestamp"
+		case ts.Unit == arrow.Microsecond && ts.TimeZone == "UTC":
 			return "timestamp_utc"
 		}
-		return "timestamp"
+		return fmt.Sprintf("timestamp[%s,%s]", ts.Unit, ts.TimeZone) // see typeByName
 	}
 	return t.String()
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Date and time parts of date32 and timestamp columns (pandas' .dt accessor); a null
@@ -172,4 +173,47 @@ func parseTimestamp(f []byte) (ts arrow.Timestamp, zoned, ok bool) {
 		}
 	}
 	return 0, false, false
+}
+
+// temporalToInt64 copies a date32 or timestamp array's raw values into an int64 array.
+func temporalToInt64(mem memory.Allocator, a arrow.Array) arrow.Array {
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	b.Reserve(a.Len())
+	for i := 0; i < a.Len(); i++ {
+		switch x := a.(type) {
+		case *array.Date32:
+			if x.IsValid(i) {
+				b.UnsafeAppend(int64(x.Value(i)))
+				continue
+			}
+		case *array.Timestamp:
+			if x.IsValid(i) {
+				b.UnsafeAppend(int64(x.Value(i)))
+				continue
+			}
+		}
+		b.UnsafeAppendBoolToBitmap(false)
+	}
+	return b.NewArray()
+}
+
+// int64ToTemporal turns raw values back into a date32 or timestamp array of typ.
+func int64ToTemporal(mem memory.Allocator, a arrow.Array, typ arrow.DataType) arrow.Array {
+	b := array.NewBuilder(mem, typ)
+	defer b.Release()
+	ints := a.(*array.Int64)
+	for i := 0; i < ints.Len(); i++ {
+		if ints.IsNull(i) {
+			b.AppendNull()
+			continue
+		}
+		switch bb := b.(type) {
+		case *array.Date32Builder:
+			bb.Append(arrow.Date32(ints.Value(i)))
+		case *array.TimestampBuilder:
+			bb.Append(arrow.Timestamp(ints.Value(i)))
+		}
+	}
+	return b.NewArray()
 }

@@ -264,6 +264,22 @@ var castTypes = map[string]arrow.DataType{
 	"category":      categoryType,
 }
 
+// typeByName is the type a typeName names, timestamps of any unit and zone included.
+func typeByName(name string) (arrow.DataType, bool) {
+	if t, ok := castTypes[name]; ok {
+		return t, true
+	}
+	if rest, ok := strings.CutPrefix(name, "timestamp["); ok {
+		unit, tz, _ := strings.Cut(strings.TrimSuffix(rest, "]"), ",")
+		for _, u := range []arrow.TimeUnit{arrow.Second, arrow.Millisecond, arrow.Microsecond, arrow.Nanosecond} {
+			if u.String() == unit {
+				return &arrow.TimestampType{Unit: u, TimeZone: tz}, true
+			}
+		}
+	}
+	return nil, false
+}
+
 // TypeError is an expression that does not fit the schema: an unknown column or an
 // operation on types it does not apply to. It is reported when the DataFrame method
 // that uses the expression is called, before anything runs.

@@ -286,3 +286,26 @@ func TestSplitOut(t *testing.T) {
 		compareRows(t, "split_out", got, wantSorted)
 	})
 }
+
+// TestGroupByDates groups by a date and by a truncated timestamp; pandas' counts were
+// checked with /usr/bin/python3 on testdata/dataframe/times.csv.
+func TestGroupByDates(t *testing.T) {
+	ctx := checked(t)
+	df := dataframe.ReadCSV(filepath.Join("..", "testdata", "dataframe", "times.csv"))
+	byMonth, err := df.WithColumn("month", col("at").Truncate("month")).GroupBy("month").Agg(dataframe.Size().As("n")).Head(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer byMonth.Release()
+	if got := tableString(t, byMonth); got != "month,n\n2026-01-01T00:00:00,7\n2026-02-01T00:00:00,6\n2026-03-01T00:00:00,8\n" {
+		t.Fatalf("by month\n%s", got)
+	}
+	byDay, err := df.GroupBy("day").Agg(dataframe.Size().As("n")).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer byDay.Release()
+	if byDay.NumRows() == 0 || byDay.Schema().Field(0).Type.ID() != arrow.DATE32 {
+		t.Fatalf("by day: %d rows, %s", byDay.NumRows(), byDay.Schema())
+	}
+}
