@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gask-dev/gask"
@@ -23,18 +25,19 @@ func main() {
 	runs := flag.Int("runs", 1, "repetitions per question; the fastest is reported")
 	schedName := flag.String("scheduler", "", "scheduler (default: GASK_SCHEDULER or threads)")
 	blocksize := flag.Int64("blocksize", 32<<20, "CSV block size in bytes")
+	only := flag.String("q", "", "comma-separated questions to run (default all; \"none\" loads only)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: gask-groupby [-runs N] [-scheduler S] G1_*.csv")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), flag.Arg(0), *runs, *schedName, *blocksize); err != nil {
+	if err := run(context.Background(), flag.Arg(0), *runs, *schedName, *blocksize, *only); err != nil {
 		slog.Error("gask-groupby", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, path string, runs int, schedName string, blocksize int64) error {
+func run(ctx context.Context, path string, runs int, schedName string, blocksize int64, only string) error {
 	var opts []gask.Option
 	if schedName != "" {
 		s, err := gask.SchedulerFromName(schedName)
@@ -58,6 +61,9 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 	fmt.Fprintf(os.Stderr, "gask-groupby: loaded data is %.0f MiB of Arrow buffers\n", float64(sched.SizeOf(all))/(1<<20))
 	all.Release()
 	for _, q := range h2oq.GroupBy() {
+		if only != "" && !slices.Contains(strings.Split(only, ","), q.Name) {
+			continue
+		}
 		if q.Build == nil {
 			fmt.Fprintf(os.Stderr, "gask-groupby: %s is not supported yet\n", q.Name)
 			continue
