@@ -51,7 +51,7 @@ func BenchmarkH2OLoad(b *testing.B) {
 	b.ReportMetric(peak.Stop(), "peak-heap-MiB")
 }
 
-// BenchmarkH2OGroupBy runs q1–q10 (those gask answers) on the loaded data.
+// BenchmarkH2OGroupBy runs q1–q10 on the loaded data.
 func BenchmarkH2OGroupBy(b *testing.B) {
 	path := groupByData(b)
 	ctx := context.Background()
@@ -61,7 +61,7 @@ func BenchmarkH2OGroupBy(b *testing.B) {
 	}
 	for _, q := range h2oq.GroupBy() {
 		if q.Build == nil {
-			continue // q8 needs GroupBy().Apply (issue 4)
+			continue
 		}
 		b.Run(q.Name, func(b *testing.B) {
 			peak := startPeak()

@@ -45,6 +45,8 @@ func newAccumulator(fn string, in arrow.DataType) (accumulator, error) {
 		return &boolAcc{all: fn == "all"}, nil
 	case "custom":
 		return nil, nil // made from its definition by the caller
+	case "nlargest":
+		return &topAcc{float: in.ID() == arrow.FLOAT64}, nil // k set by the caller
 	case "corr":
 		return &corrAcc{}, nil
 	}
@@ -819,6 +821,84 @@ func (a *meanAcc) final(mem memory.Allocator) arrow.Array {
 			b.AppendNull()
 		} else {
 			b.Append(a.s[g] / float64(n))
+		}
+	}
+	return b.NewArray()
+}
+
+// topAcc keeps each group's k largest present values, largest first (state and result:
+// a list column; GroupBy.NLargest explodes it into rows).
+type topAcc struct {
+	k     int
+	float bool
+	vs    [][]float64
+}
+
+func (a *topAcc) grow(n int) { a.vs = growTo(a.vs, n) }
+
+// add inserts v keeping the slice sorted descending and at most k long; among equal
+// values the earlier stays first, as pandas' nlargest keeps the first.
+func (a *topAcc) add(g int32, v float64) {
+	s := a.vs[g]
+	if len(s) == a.k && v <= s[len(s)-1] {
+		return
+	}
+	i := len(s)
+	for i > 0 && s[i-1] < v {
+		i--
+	}
+	s = slices.Insert(s, i, v)
+	if len(s) > a.k {
+		s = s[:a.k]
+	}
+	a.vs[g] = s
+}
+
+func (a *topAcc) update(ids []int32, col arrow.Array) {
+	for r, g := range ids {
+		if g >= 0 && valid(col, r) {
+			f, _ := numeric(col, r)
+			a.add(g, f)
+		}
+	}
+}
+
+func (a *topAcc) stateWidth() int { return 1 }
+
+func (a *topAcc) state(mem memory.Allocator) ([]string, []arrow.Array) {
+	return []string{"top"}, []arrow.Array{a.final(mem)}
+}
+
+func (a *topAcc) merge(ids []int32, cols []arrow.Array) {
+	l := cols[0].(*array.List)
+	offs := l.Offsets()
+	vals := l.ListValues()
+	for r, g := range ids {
+		if g < 0 {
+			continue
+		}
+		for i := offs[r]; i < offs[r+1]; i++ {
+			f, _ := numeric(vals, int(i))
+			a.add(g, f)
+		}
+	}
+}
+
+func (a *topAcc) final(mem memory.Allocator) arrow.Array {
+	typ := arrow.DataType(arrow.PrimitiveTypes.Int64)
+	if a.float {
+		typ = arrow.PrimitiveTypes.Float64
+	}
+	b := array.NewListBuilder(mem, typ)
+	defer b.Release()
+	for _, vs := range a.vs {
+		b.Append(true)
+		for _, v := range vs {
+			if a.float {
+				b.ValueBuilder().(*array.Float64Builder).Append(v)
+			} else {
+				b.ValueBuilder().(*array.Int64Builder).Append(int64(v))
+			}
 		}
 	}
 	return b.NewArray()

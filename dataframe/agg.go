@@ -135,6 +135,11 @@ func outputType(fn string, in arrow.DataType) (arrow.DataType, error) {
 		return arrow.PrimitiveTypes.Int64, nil
 	case "nunique":
 		return arrow.PrimitiveTypes.Int64, nil
+	case "nlargest":
+		if in == nil || (in.ID() != arrow.INT64 && in.ID() != arrow.FLOAT64) {
+			return nil, fmt.Errorf("nlargest needs numbers")
+		}
+		return in, nil
 	case "any", "all":
 		return arrow.FixedWidthTypes.Boolean, nil
 	case "mean", "std", "var", "median", "quantile", "corr":
@@ -211,6 +216,18 @@ func (g *GroupBy) Agg(aggs ...Agg) *DataFrame {
 	return out
 }
 
+// NLargest keeps, for every group, the n rows with the largest values of col (rows
+// with a missing value left out; among equal values the earlier first): the key
+// columns and col, largest first within each group, groups sorted by key (unless
+// Sort(false)). Like an aggregation it is partial per partition, with only n values
+// per group kept along the way.
+func (g *GroupBy) NLargest(n int, col string) *DataFrame {
+	if n < 1 {
+		return failed(fmt.Errorf("dataframe: group nlargest: n is %d", n))
+	}
+	return g.Agg(Agg{Func: "nlargest", Column: col, Name: col, Q: float64(n)})
+}
+
 // Agg aggregates the whole DataFrame into one row.
 func (df *DataFrame) Agg(aggs ...Agg) *DataFrame { return aggregate(df, nil, aggs, true, 8) }
 
@@ -260,6 +277,11 @@ func aggregate(df *DataFrame, keys []string, aggs []Agg, dropna bool, splitEvery
 	}
 	if splitEvery < 2 {
 		return failed(fmt.Errorf("dataframe: split_every must be at least 2, not %d", splitEvery))
+	}
+	for _, a := range aggs {
+		if a.Func == "nlargest" && (len(aggs) > 1 || len(keys) == 0) {
+			return failed(fmt.Errorf("dataframe: nlargest per group goes alone (GroupBy(...).NLargest)"))
+		}
 	}
 	s := df.Schema()
 	spec := aggSpec{Keys: keys, Aggs: aggs, DropNA: dropna}
@@ -601,6 +623,9 @@ func newAggState(ctx context.Context, spec aggSpec) (*aggState, error) {
 		if sa, ok := acc.(*sumAcc); ok {
 			sa.minCount = a.MinCnt
 		}
+		if ta, ok := acc.(*topAcc); ok {
+			ta.k = int(a.Q)
+		}
 		if m, ok := acc.(*medianAcc); ok && a.Func == "quantile" {
 			m.q = a.Q
 		}
@@ -742,6 +767,19 @@ func (st *aggState) result() (arrow.RecordBatch, error) {
 		cols = append(cols, out)
 	}
 	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
+	if len(st.spec.Aggs) == 1 && st.spec.Aggs[0].Func == "nlargest" {
+		defer rec.Release()
+		sorted := rec
+		if !st.spec.Unsorted && n > 1 {
+			order := sortOrder(rec.Columns()[:len(st.spec.Keys)], n)
+			var err error
+			if sorted, err = takeRows(context.Background(), rec, order); err != nil {
+				return nil, err
+			}
+			defer sorted.Release()
+		}
+		return explode(st.mem, sorted, len(st.spec.Keys))
+	}
 	if len(st.spec.Keys) == 0 || n < 2 || st.spec.Unsorted && st.spec.OrderBy == "" {
 		return rec, nil
 	}
@@ -767,6 +805,30 @@ func (st *aggState) result() (arrow.RecordBatch, error) {
 		return nil, fmt.Errorf("dataframe: sort groups: %w", err)
 	}
 	return out.(*compute.RecordDatum).Value, nil
+}
+
+// explode turns a record whose last column is a list into one row per list element,
+// repeating the other columns.
+func explode(mem memory.Allocator, rec arrow.RecordBatch, nkeys int) (arrow.RecordBatch, error) {
+	l := rec.Column(nkeys).(*array.List)
+	offs := l.Offsets()
+	var rows []int
+	for g := 0; g < l.Len(); g++ {
+		for i := offs[g]; i < offs[g+1]; i++ {
+			rows = append(rows, g)
+		}
+	}
+	ctx := compute.WithAllocator(context.Background(), mem)
+	keys, err := takeRows(ctx, rec, rows)
+	if err != nil {
+		return nil, err
+	}
+	defer keys.Release()
+	vals := array.NewSlice(l.ListValues(), int64(offs[0]), int64(offs[l.Len()]))
+	defer vals.Release()
+	cols := append(slices.Clone(keys.Columns()[:nkeys]), vals)
+	fields := append(slices.Clone(rec.Schema().Fields()[:nkeys]), arrow.Field{Name: rec.Schema().Field(nkeys).Name, Type: vals.DataType(), Nullable: true})
+	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(len(rows))), nil
 }
 
 // sortOrder sorts rows by the key columns ascending, nulls last. Each key column is

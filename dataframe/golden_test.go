@@ -62,6 +62,9 @@ var goldenQueries = map[string]func(df *dataframe.DataFrame) *dataframe.DataFram
 		capped := dataframe.When(bonus.Gt(lit(10))).Then(lit(10)).Otherwise(bonus)
 		return df.WithColumns([]string{"band", "capped"}, []dataframe.Expr{band, capped}).Select("id", "band", "capped")
 	},
+	"group_nlargest": func(df *dataframe.DataFrame) *dataframe.DataFrame {
+		return df.GroupBy("city").SplitEvery(2).NLargest(2, "score")
+	},
 	"min_count": func(df *dataframe.DataFrame) *dataframe.DataFrame {
 		return df.GroupBy("city").Agg(dataframe.Sum("bonus").As("bonus_sum").MinCount(25), dataframe.Sum("score").As("score_sum").MinCount(1))
 	},

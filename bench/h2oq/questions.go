@@ -47,7 +47,9 @@ func GroupBy() []Question {
 			return x.GroupBy("id3").Sort(false).Agg(df.Max("v1").As("max_v1"), df.Min("v2").As("min_v2")).
 				WithColumn("range_v1_v2", c("max_v1").Sub(c("min_v2"))).Select("id3", "range_v1_v2")
 		}},
-		{"q8", []string{"id6"}, nil}, // largest two v3 per id6: needs GroupBy().Apply (issue 4)
+		{"q8", []string{"id6"}, func(x *df.DataFrame) *df.DataFrame {
+			return x.GroupBy("id6").Sort(false).NLargest(2, "v3")
+		}},
 		{"q9", []string{"id2", "id4"}, func(x *df.DataFrame) *df.DataFrame {
 			return x.GroupBy("id2", "id4").Sort(false).Agg(df.Corr("v1", "v2").As("r")).
 				WithColumn("r2", c("r").Mul(c("r"))).Select("id2", "id4", "r2")

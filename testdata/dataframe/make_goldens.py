@@ -130,6 +130,8 @@ def queries(df):
     q["min_count"] = pd.DataFrame({
         "bonus_sum": g7.bonus.sum(min_count=25),
         "score_sum": g7.score.sum(min_count=1)}).reset_index()
+    q["group_nlargest"] = df.groupby("city").score.nlargest(2) \
+        .reset_index()[["city", "score"]]
     g3 = df.groupby("grade", dropna=False)
     q["groupby_keep_nulls"] = pd.DataFrame({
         "score_mean": g3.score.mean(), "n": g3.size()}).reset_index()
