@@ -53,6 +53,21 @@ func newAccumulator(fn string, in arrow.DataType) (accumulator, error) {
 	return nil, fmt.Errorf("dataframe: unknown aggregation %q", fn)
 }
 
+// cellValue is element r of an int64, float64, string or bool column as a Go value.
+func cellValue(col arrow.Array, r int) any {
+	switch c := col.(type) {
+	case *array.Int64:
+		return c.Value(r)
+	case *array.Float64:
+		return c.Value(r)
+	case *array.String:
+		return c.Value(r)
+	case *array.Boolean:
+		return c.Value(r)
+	}
+	return nil
+}
+
 // valid reports whether element i is present: not null, and not NaN in a float column.
 func valid(col arrow.Array, i int) bool {
 	if col.IsNull(i) {
@@ -533,17 +548,7 @@ func (a *nuniqueAcc) add(g int32, col arrow.Array, r int) {
 	if a.sets[g] == nil {
 		a.sets[g] = map[any]struct{}{}
 	}
-	var v any
-	switch c := col.(type) {
-	case *array.Int64:
-		v = c.Value(r)
-	case *array.Float64:
-		v = c.Value(r)
-	case *array.String:
-		v = c.Value(r)
-	case *array.Boolean:
-		v = c.Value(r)
-	}
+	v := cellValue(col, r)
 	if _, ok := a.sets[g][v]; !ok {
 		if s, isStr := v.(string); isStr {
 			v = string([]byte(s)) // the array's bytes go away with it

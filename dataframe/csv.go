@@ -110,18 +110,28 @@ type csvSource struct {
 // error now; a malformed row is an error from Compute that names the file, line and
 // column.
 func ReadCSV(pattern string, opts ...CSVOption) *DataFrame {
+	paths, err := expandPaths("csv", pattern)
+	if err != nil {
+		return failed(err)
+	}
+	return ReadCSVFiles(paths, opts...)
+}
+
+// expandPaths is the sorted files a glob pattern matches, or the path itself; a
+// pattern that matches nothing and is not a file is an error naming it.
+func expandPaths(kind, pattern string) ([]string, error) {
 	paths, err := filepath.Glob(pattern)
 	if err != nil {
-		return failed(fmt.Errorf("dataframe: read csv %s: %w", pattern, err))
+		return nil, fmt.Errorf("dataframe: read %s %s: %w", kind, pattern, err)
 	}
 	if len(paths) == 0 {
 		if _, err := os.Stat(pattern); err != nil {
-			return failed(fmt.Errorf("dataframe: read csv: %w", err))
+			return nil, fmt.Errorf("dataframe: read %s: %w", kind, err)
 		}
 		paths = []string{pattern}
 	}
 	slices.Sort(paths)
-	return ReadCSVFiles(paths, opts...)
+	return paths, nil
 }
 
 // ReadCSVFiles is ReadCSV of a list of files, read in that order.

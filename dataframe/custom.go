@@ -104,18 +104,7 @@ func (a *customAcc[T, S, R]) update(ids []int32, col arrow.Array) {
 		if !a.has[g] {
 			a.states[g], a.has[g] = a.c.Init(), true
 		}
-		var v any
-		switch c := col.(type) {
-		case *array.Int64:
-			v = c.Value(r)
-		case *array.Float64:
-			v = c.Value(r)
-		case *array.String:
-			v = c.Value(r)
-		case *array.Boolean:
-			v = c.Value(r)
-		}
-		a.states[g] = a.c.Chunk(a.states[g], v.(T))
+		a.states[g] = a.c.Chunk(a.states[g], cellValue(col, r).(T))
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -263,17 +262,10 @@ type ipcPart struct {
 // ReadIPC reads Arrow IPC (Feather v2) files — a path or a glob — one partition per
 // record batch. The files must share a schema; a mismatch names both files.
 func ReadIPC(pattern string) *DataFrame {
-	paths, err := filepath.Glob(pattern)
+	paths, err := expandPaths("ipc", pattern)
 	if err != nil {
-		return failed(fmt.Errorf("dataframe: read ipc %s: %w", pattern, err))
+		return failed(err)
 	}
-	if len(paths) == 0 {
-		if _, err := os.Stat(pattern); err != nil {
-			return failed(fmt.Errorf("dataframe: read ipc: %w", err))
-		}
-		paths = []string{pattern}
-	}
-	slices.Sort(paths)
 	src := &ipcSource{}
 	for _, p := range paths {
 		sch, n, err := ipcFooter(p)

@@ -27,17 +27,10 @@ import (
 // from an object, or null, is a null. A malformed line is an error naming its file and
 // line.
 func ReadJSON(pattern string, opts ...CSVOption) *DataFrame {
-	paths, err := filepath.Glob(pattern)
+	paths, err := expandPaths("json", pattern)
 	if err != nil {
-		return failed(fmt.Errorf("dataframe: read json %s: %w", pattern, err))
+		return failed(err)
 	}
-	if len(paths) == 0 {
-		if _, err := os.Stat(pattern); err != nil {
-			return failed(fmt.Errorf("dataframe: read json: %w", err))
-		}
-		paths = []string{pattern}
-	}
-	slices.Sort(paths)
 	o := csvOptions{Blocksize: 64 << 20, SampleBytes: 256 << 10}
 	for _, f := range opts {
 		f(&o)

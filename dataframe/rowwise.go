@@ -136,22 +136,31 @@ func (s *concatSource) tasks(key graph.Key, i int, columns []string, steps []Ste
 			i -= d.NPartitions()
 			continue
 		}
-		p, err := d.optimized()
+		tasks, k, err := partitionTasks(d, i)
 		if err != nil {
 			return nil, err
 		}
-		g := graph.New(0)
-		keys, err := p.lower(g)
-		if err != nil {
-			return nil, err
-		}
-		sub, err := g.Cull(keys[i : i+1])
-		if err != nil {
-			return nil, err
-		}
-		return append(sub.Tasks(), pipelineTask(key, keys[i], columns, steps)), nil
+		return append(tasks, pipelineTask(key, k, columns, steps)), nil
 	}
 	return nil, fmt.Errorf("dataframe: concat: no partition %d", i)
+}
+
+// partitionTasks are the tasks that compute partition i of df, and its key.
+func partitionTasks(df *DataFrame, i int) ([]graph.Task, graph.Key, error) {
+	p, err := df.optimized()
+	if err != nil {
+		return nil, "", err
+	}
+	g := graph.New(0)
+	keys, err := p.lower(g)
+	if err != nil {
+		return nil, "", err
+	}
+	sub, err := g.Cull(keys[i : i+1])
+	if err != nil {
+		return nil, "", err
+	}
+	return sub.Tasks(), keys[i], nil
 }
 
 // PartitionFunc transforms one partition. It borrows rec and returns a new record
@@ -191,16 +200,7 @@ func (s *mapSource) npartitions() int      { return s.in.NPartitions() }
 func (s *mapSource) input() *DataFrame     { return s.in }
 
 func (s *mapSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
-	p, err := s.in.optimized()
-	if err != nil {
-		return nil, err
-	}
-	g := graph.New(0)
-	keys, err := p.lower(g)
-	if err != nil {
-		return nil, err
-	}
-	sub, err := g.Cull(keys[i : i+1])
+	inTasks, inKey, err := partitionTasks(s.in, i)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ func (s *mapSource) tasks(key graph.Key, i int, columns []string, steps []Step) 
 		f = graph.RegisteredAs(s.regName, run)
 	}
 	mkey := graph.K(s.key+"-map", i)
-	tasks := append(sub.Tasks(), graph.Task{Key: mkey, Func: f, Args: []any{graph.Input(0)}, Deps: []graph.Key{keys[i]}})
+	tasks := append(inTasks, graph.Task{Key: mkey, Func: f, Args: []any{graph.Input(0)}, Deps: []graph.Key{inKey}})
 	if mkey != key {
 		tasks = append(tasks, pipelineTask(key, mkey, columns, steps))
 	}
