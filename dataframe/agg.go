@@ -427,22 +427,10 @@ const (
 )
 
 func (s *aggSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
-	g := graph.New(0)
-	up, err := s.in.optimized()
-	if err != nil {
-		return nil, err
-	}
-	inKeys, err := up.lower(g)
-	if err != nil {
-		return nil, err
-	}
 	nout := max(s.splitOut, 1)
-	chunks := make([]graph.Key, len(inKeys))
-	for i, k := range inKeys {
-		chunks[i] = graph.K(s.key+"-chunk", i)
-		if err := g.Add(graph.Task{Key: chunks[i], Func: graph.Registered(aggChunkName), Args: []any{s.spec, nout, graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
-			return nil, err
-		}
+	g, chunks, err := chunkTasks(s.in, s.key+"-chunk", aggChunkName, []any{s.spec, nout, graph.Input(0)})
+	if err != nil {
+		return nil, err
 	}
 	for j := range nout {
 		parts := chunks

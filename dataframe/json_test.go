@@ -8,7 +8,6 @@ import (
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/dataframe"
-	schedsync "github.com/gask-dev/gask/sched/sync"
 )
 
 func TestReadJSONGolden(t *testing.T) {
@@ -71,26 +70,8 @@ func FuzzReadJSON(f *testing.F) {
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		ctx := checked(t)
-		read := func(blocksize int64) (string, error) {
-			df := dataframe.ReadJSON(path, dataframe.Blocksize(blocksize))
-			if err := df.Err(); err != nil {
-				return "", err
-			}
-			tbl, err := df.Compute(ctx, gask.WithScheduler(schedsync.New()))
-			if err != nil {
-				return "", err
-			}
-			defer tbl.Release()
-			return tableString(t, tbl), nil
-		}
-		whole, errWhole := read(1 << 20)
-		cut, errCut := read(int64(bs%16) + 1)
-		if (errWhole == nil) != (errCut == nil) {
-			t.Fatalf("whole file: %v; in blocks: %v", errWhole, errCut)
-		}
-		if errWhole == nil && whole != cut {
-			t.Fatalf("blocks change the result:\nwhole:\n%s\nblocks:\n%s", whole, cut)
-		}
+		sameInBlocks(t, func(blocksize int64) *dataframe.DataFrame {
+			return dataframe.ReadJSON(path, dataframe.Blocksize(blocksize))
+		}, int64(bs%16)+1)
 	})
 }

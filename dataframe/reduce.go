@@ -153,6 +153,29 @@ func takeRows(ctx context.Context, rec arrow.RecordBatch, rows []int) (arrow.Rec
 	return out.(*compute.RecordDatum).Value, nil
 }
 
+// chunkTasks lowers in into a new graph and adds, for every partition, a task named
+// name running the registered fn with args (where Input(0) is the partition); it
+// returns the graph and the chunk tasks' keys — the first level of a tree reduction.
+func chunkTasks(in *DataFrame, name, fn string, args []any) (*graph.Graph, []graph.Key, error) {
+	g := graph.New(0)
+	up, err := in.optimized()
+	if err != nil {
+		return nil, nil, err
+	}
+	inKeys, err := up.lower(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	chunks := make([]graph.Key, len(inKeys))
+	for i, k := range inKeys {
+		chunks[i] = graph.K(name, i)
+		if err := g.Add(graph.Task{Key: chunks[i], Func: graph.Registered(fn), Args: args, Deps: []graph.Key{k}}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return g, chunks, nil
+}
+
 // reduceSource is a one-partition result of a tree reduction whose kernel fn takes
 // params then any number of records (the partitions, or partial results) and returns
 // one record of the output schema.
@@ -173,22 +196,9 @@ func (s *reduceSource) npartitions() int      { return 1 }
 func (s *reduceSource) input() *DataFrame     { return s.in }
 
 func (s *reduceSource) tasks(key graph.Key, _ int, columns []string, steps []Step) ([]graph.Task, error) {
-	g := graph.New(0)
-	up, err := s.in.optimized()
+	g, chunks, err := chunkTasks(s.in, s.key+"-chunk", s.fn, append(slices.Clone(s.params), graph.Input(0)))
 	if err != nil {
 		return nil, err
-	}
-	inKeys, err := up.lower(g)
-	if err != nil {
-		return nil, err
-	}
-	chunks := make([]graph.Key, len(inKeys))
-	for i, k := range inKeys {
-		chunks[i] = graph.K(s.key+"-chunk", i)
-		args := append(slices.Clone(s.params), graph.Input(0))
-		if err := g.Add(graph.Task{Key: chunks[i], Func: graph.Registered(s.fn), Args: args, Deps: []graph.Key{k}}); err != nil {
-			return nil, err
-		}
 	}
 	top, err := treeReduce(g, chunks, s.key+"-combine", s.fn, s.params, s.splitEvery)
 	if err != nil {
