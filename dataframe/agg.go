@@ -169,7 +169,7 @@ type GroupBy struct {
 // string and bool types). Rows with a null key are dropped, as in pandas'
 // dropna=True; KeepNullKeys keeps them as groups of their own.
 func (df *DataFrame) GroupBy(keys ...string) *GroupBy {
-	return &GroupBy{df: df, keys: keys, dropna: true, splitEvery: 8}
+	return &GroupBy{df: df, keys: keys, dropna: true}
 }
 
 // KeepNullKeys keeps rows whose key is null, grouped together (pandas' dropna=False).
@@ -187,14 +187,18 @@ func (g *GroupBy) Sort(sorted bool) *GroupBy { c := *g; c.unsorted = !sorted; re
 func (g *GroupBy) SplitOut(n int) *GroupBy { c := *g; c.splitOut = n; return &c }
 
 // SplitEvery sets how many partial results each step of the tree reduction combines
-// (default 8).
+// (default 8; with SplitOut(n), 8n, since each part is about 1/n of a partial result).
 func (g *GroupBy) SplitEvery(n int) *GroupBy { c := *g; c.splitEvery = n; return &c }
 
 // Agg aggregates every group: the result has the key columns, then one column per
 // aggregation, one row per group, sorted by the keys (null keys last). Each partition
 // is aggregated on its own and the partial results are combined as a tree.
 func (g *GroupBy) Agg(aggs ...Agg) *DataFrame {
-	out := aggregate(g.df, g.keys, aggs, g.dropna, g.splitEvery)
+	splitEvery := g.splitEvery
+	if splitEvery == 0 {
+		splitEvery = 8 * max(g.splitOut, 1)
+	}
+	out := aggregate(g.df, g.keys, aggs, g.dropna, splitEvery)
 	if out.err != nil {
 		return out
 	}
@@ -444,12 +448,13 @@ func (s *aggSource) tasks(key graph.Key, part int, columns []string, steps []Ste
 				}
 			}
 		}
-		top, err := treeReduce(g, parts, fmt.Sprintf("%s-combine-%d", s.key, j), aggCombineName, []any{s.spec}, s.splitEvery)
+		// The last level of the tree is combined and finished in one task.
+		top, err := reduceLevels(g, parts, fmt.Sprintf("%s-combine-%d", s.key, j), aggCombineName, []any{s.spec}, s.splitEvery)
 		if err != nil {
 			return nil, err
 		}
 		final := graph.K(s.key, j)
-		if err := g.Add(graph.Task{Key: final, Func: graph.Registered(aggFinalName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{top}}); err != nil {
+		if err := g.Add(graph.Task{Key: final, Func: graph.Registered(aggFinalName), Args: append([]any{s.spec}, inputs(len(top))...), Deps: top}); err != nil {
 			return nil, err
 		}
 	}
@@ -525,7 +530,9 @@ func init() {
 			return nil, err
 		}
 		defer st.release()
-		if err := st.update(ctx, rec); err != nil {
+		// With split_out, the result is expected to have many groups: rows whose keys
+		// hardly repeat are passed on ungrouped.
+		if err := st.updateWith(ctx, rec, nout > 1); err != nil {
 			return nil, err
 		}
 		state := st.stateRecord()
@@ -545,29 +552,19 @@ func init() {
 		return l[j], nil
 	})
 	graph.Register(aggCombineName, func(ctx context.Context, args []any) (any, error) {
-		spec := args[0].(aggSpec)
-		st, err := newAggState(ctx, spec)
+		st, err := combineStates(ctx, args)
 		if err != nil {
 			return nil, err
 		}
 		defer st.release()
-		for _, a := range args[1:] {
-			if err := st.merge(a.(arrow.RecordBatch)); err != nil {
-				return nil, err
-			}
-		}
 		return st.stateRecord(), nil
 	})
 	graph.Register(aggFinalName, func(ctx context.Context, args []any) (any, error) {
-		spec := args[0].(aggSpec)
-		st, err := newAggState(ctx, spec)
+		st, err := combineStates(ctx, args)
 		if err != nil {
 			return nil, err
 		}
 		defer st.release()
-		if err := st.merge(args[1].(arrow.RecordBatch)); err != nil {
-			return nil, err
-		}
 		return st.result()
 	})
 }
@@ -580,6 +577,9 @@ type aggState struct {
 	keyTypes []arrow.DataType // as grouped (and in partial results)
 	outTypes []arrow.DataType // as the result has them (dates and timestamps)
 	accs     []accumulator
+	// fixedKeys are the groups' keys when they were adopted from one partial result
+	// (see adopt) instead of found by the grouper.
+	fixedKeys []arrow.Array
 }
 
 func newAggState(ctx context.Context, spec aggSpec) (*aggState, error) {
@@ -622,7 +622,21 @@ func newAggState(ctx context.Context, spec aggSpec) (*aggState, error) {
 	return st, nil
 }
 
-func (st *aggState) release() { st.g.release() }
+func (st *aggState) release() {
+	st.g.release()
+	releaseArrays(st.fixedKeys)
+}
+
+// keyArrays returns the groups' key columns, which the caller releases.
+func (st *aggState) keyArrays() []arrow.Array {
+	if st.fixedKeys == nil {
+		return st.g.keyArrays(st.mem)
+	}
+	for _, k := range st.fixedKeys {
+		k.Retain()
+	}
+	return slices.Clone(st.fixedKeys)
+}
 
 // column returns rec's column name normalized to typ; the caller releases it.
 func column(ctx context.Context, rec arrow.RecordBatch, name string, typ arrow.DataType) (arrow.Array, error) {
@@ -641,8 +655,17 @@ func column(ctx context.Context, rec arrow.RecordBatch, name string, typ arrow.D
 	return compute.CastArray(ctx, a, compute.SafeCastOptions(typ))
 }
 
-// update adds a partition's rows.
+// update adds a partition's rows, grouped by the grouper.
 func (st *aggState) update(ctx context.Context, rec arrow.RecordBatch) error {
+	return st.updateWith(ctx, rec, false)
+}
+
+// updateWith adds a partition's rows. With adoptDistinct, when the keys look nearly
+// all distinct (estimated from their hashes) and none is dropped, the rows are not
+// grouped here at all: each row becomes a group of its own, which a later merge
+// groups. That is adaptive pre-aggregation: grouping rows that hardly repeat reduces
+// nothing and costs a hash-table probe per row.
+func (st *aggState) updateWith(ctx context.Context, rec arrow.RecordBatch, adoptDistinct bool) error {
 	n := int(rec.NumRows())
 	keys := make([]arrow.Array, len(st.spec.Keys))
 	defer releaseArrays(keys)
@@ -662,10 +685,25 @@ func (st *aggState) update(ctx context.Context, rec arrow.RecordBatch) error {
 			return err
 		}
 	}
-	if st.g.multi != nil {
-		st.g.reserve(n) // many-column keys: mostly many groups
+	var ids []int32
+	if adoptDistinct && len(keys) > 0 && n >= 1<<14 && mostlyDistinct(keys, n, st.spec.DropNA) {
+		// Category keys stay dictionary-encoded in the partial result (the grouper
+		// that merges it reads either encoding); result decodes them.
+		for _, k := range keys {
+			k.Retain()
+		}
+		st.fixedKeys = slices.Clone(keys)
+		st.g.ngroups = n
+		ids = make([]int32, n)
+		for i := range ids {
+			ids[i] = int32(i)
+		}
+	} else {
+		if st.g.multi != nil {
+			st.g.reserve(n) // many-column keys: mostly many groups
+		}
+		ids = st.g.ids(keys, n)
 	}
-	ids := st.g.ids(keys, n)
 	for i, a := range st.spec.Aggs {
 		st.accs[i].grow(st.g.ngroups)
 		if a.Func == "size" {
@@ -698,9 +736,9 @@ func stateName(i int, p string) string { return fmt.Sprintf("_a%d_%s", i, p) }
 // stateRecord is the partial result: key columns and every accumulator's state.
 func (st *aggState) stateRecord() arrow.RecordBatch {
 	var fields []arrow.Field
-	cols := st.g.keyArrays(st.mem)
+	cols := st.keyArrays()
 	for i, k := range st.spec.Keys {
-		fields = append(fields, arrow.Field{Name: k, Type: st.keyTypes[i], Nullable: true})
+		fields = append(fields, arrow.Field{Name: k, Type: cols[i].DataType(), Nullable: true}) // keyTypes[i], or categories
 	}
 	for i, acc := range st.accs {
 		acc.grow(st.g.ngroups)
@@ -715,15 +753,65 @@ func (st *aggState) stateRecord() arrow.RecordBatch {
 	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(st.g.ngroups))
 }
 
+// combineStates merges the partial results args[1:] under the spec args[0]. One
+// partial result already has one row per group, so it is taken as it is, without
+// grouping its keys again.
+func combineStates(ctx context.Context, args []any) (*aggState, error) {
+	spec := args[0].(aggSpec)
+	recs := make([]arrow.RecordBatch, len(args)-1)
+	rows := 0
+	for i, a := range args[1:] {
+		rec, ok := a.(arrow.RecordBatch)
+		if !ok {
+			return nil, fmt.Errorf("dataframe: combine: partial result is %T", a)
+		}
+		recs[i] = rec
+		rows += int(rec.NumRows())
+	}
+	st, err := newAggState(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 1 && len(spec.Keys) > 0 {
+		st.adopt(recs[0])
+		return st, nil
+	}
+	st.g.reserve(rows) // at most one group per partial row
+	for _, rec := range recs {
+		st.merge(rec)
+	}
+	return st, nil
+}
+
+// adopt takes a partial result's groups as they are: its key columns become the
+// state's keys and its rows the groups in order.
+func (st *aggState) adopt(rec arrow.RecordBatch) {
+	n := int(rec.NumRows())
+	nk := len(st.spec.Keys)
+	st.fixedKeys = slices.Clone(rec.Columns()[:nk])
+	for _, k := range st.fixedKeys {
+		k.Retain()
+	}
+	st.g.ngroups = n
+	ids := make([]int32, n)
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	st.mergeStates(ids, rec)
+}
+
 // merge adds a partial result.
-func (st *aggState) merge(rec arrow.RecordBatch) error {
+func (st *aggState) merge(rec arrow.RecordBatch) {
 	n := int(rec.NumRows())
 	keys := make([]arrow.Array, len(st.spec.Keys))
 	for i := range st.spec.Keys {
 		keys[i] = rec.Column(i)
 	}
-	st.g.reserve(n) // a partial result has one row per group
-	ids := st.g.ids(keys, n)
+	st.mergeStates(st.g.ids(keys, n), rec)
+}
+
+// mergeStates folds rec's accumulator states into groups ids.
+func (st *aggState) mergeStates(ids []int32, rec arrow.RecordBatch) {
 	col := len(st.spec.Keys)
 	for _, acc := range st.accs {
 		acc.grow(st.g.ngroups)
@@ -731,16 +819,23 @@ func (st *aggState) merge(rec arrow.RecordBatch) error {
 		acc.merge(ids, rec.Columns()[col:col+k])
 		col += k
 	}
-	return nil
 }
 
 // result is the final table: keys then outputs, sorted by the keys.
 func (st *aggState) result() (arrow.RecordBatch, error) {
 	n := st.g.ngroups
 	var fields []arrow.Field
-	cols := st.g.keyArrays(st.mem)
+	cols := st.keyArrays()
 	defer func() { releaseArrays(cols) }()
 	for i, k := range st.spec.Keys {
+		if isCategory(cols[i].DataType()) {
+			plain, err := decode(compute.WithAllocator(context.Background(), st.mem), cols[i])
+			if err != nil {
+				return nil, err
+			}
+			cols[i].Release()
+			cols[i] = plain
+		}
 		if isTemporal(st.outTypes[i]) {
 			t := int64ToTemporal(st.mem, cols[i], st.outTypes[i])
 			cols[i].Release()

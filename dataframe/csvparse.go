@@ -247,7 +247,13 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 	var outFields []arrow.Field
 	for i, f := range schema.Fields() {
 		if b.Columns == nil || want[f.Name] {
-			cols = append(cols, column{idx: i, name: f.Name, b: array.NewBuilder(mem, f.Type)})
+			var bld array.Builder
+			if isCategory(f.Type) {
+				bld = newCategoryBuilder(mem)
+			} else {
+				bld = array.NewBuilder(mem, f.Type)
+			}
+			cols = append(cols, column{idx: i, name: f.Name, b: bld})
 			outFields = append(outFields, f)
 		}
 	}
@@ -361,7 +367,7 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 				} else {
 					rowErr = csvError(b.File.Path, line, c.name, "cannot parse %q as bool%s", f, hint)
 				}
-			case *array.StringBuilder, *array.BinaryDictionaryBuilder:
+			case *array.StringBuilder, *categoryBuilder:
 				cell.null = nulls.is(f)
 				cell.s = f
 			case *array.Date32Builder:
@@ -415,11 +421,11 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 					} else {
 						bb.BinaryBuilder.Append(cell.s)
 					}
-				case *array.BinaryDictionaryBuilder:
+				case *categoryBuilder:
 					if cell.null {
 						bb.AppendNull()
-					} else if err := bb.Append(cell.s); err != nil {
-						return nil, csvError(b.File.Path, line, c.name, "%v", err)
+					} else {
+						bb.Append(cell.s)
 					}
 				case *array.Date32Builder:
 					if cell.null {

@@ -2,10 +2,13 @@ package dataframe
 
 import (
 	"math"
+	"math/bits"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -216,10 +219,11 @@ func (g *grouper) null() int32 {
 type multiKeys struct {
 	types []arrow.DataType
 	n     int      // groups
-	slots []int32  // group id + 1, 0 empty; len is a power of two
+	slots []uint64 // the top 32 bits of the group's hash, then group id + 1; 0 empty; len is a power of two
 	hash  []uint64 // each group's hash
 	cols  []keyCol // each key column's values, by group
 	rowH  []uint64 // scratch: row hashes
+	want  int      // groups reserved for: string keys' storage is sized from the first rows
 }
 
 // keyCol stores one key column's values by group.
@@ -238,16 +242,35 @@ func (k *keyCol) str(g int32) string {
 }
 
 func newMultiKeys(types []arrow.DataType) *multiKeys {
-	return &multiKeys{types: types, cols: make([]keyCol, len(types)), slots: make([]int32, 1024)}
+	return &multiKeys{types: types, cols: make([]keyCol, len(types)), slots: make([]uint64, 1024)}
 }
 
+// reserve sizes the table and the key storage for n groups, so that neither grows
+// step by step (copying) while they are added.
 func (m *multiKeys) reserve(n int) {
 	size := 1024
 	for size < 2*n {
 		size <<= 1
 	}
-	if size > len(m.slots) && m.n == 0 {
-		m.slots = make([]int32, size)
+	if size <= len(m.slots) || m.n > 0 {
+		return
+	}
+	m.slots = make([]uint64, size)
+	m.hash = make([]uint64, 0, n)
+	m.want = n
+	for c, t := range m.types {
+		k := &m.cols[c]
+		k.valid = make([]bool, 0, n)
+		switch t.ID() {
+		case arrow.INT64:
+			k.i64 = make([]int64, 0, n)
+		case arrow.FLOAT64:
+			k.f64 = make([]float64, 0, n)
+		case arrow.BOOL:
+			k.b = make([]bool, 0, n)
+		default:
+			k.offs = make([]int32, 0, n+1)
+		}
 	}
 }
 
@@ -268,6 +291,9 @@ func (m *multiKeys) ids(cols []arrow.Array, n int, dropna bool, out []int32) {
 	if m.dictIDs(cols, n, dropna, out) {
 		return
 	}
+	if m.want > 0 && n > 0 {
+		m.sizeArenas(cols, n)
+	}
 	m.rowH = growTo(m.rowH[:0], n)[:n]
 	h := m.rowH
 	dropped := rowHashes(cols, n, dropna, h)
@@ -280,6 +306,29 @@ func (m *multiKeys) ids(cols []arrow.Array, n int, dropna bool, out []int32) {
 	}
 }
 
+// sizeArenas gives each string key column room for the reserved groups' bytes, at the
+// average length of the column's values in these rows.
+func (m *multiKeys) sizeArenas(cols []arrow.Array, n int) {
+	for c, col := range cols {
+		var bytes int
+		switch a := col.(type) {
+		case *array.String:
+			bytes = len(a.ValueBytes())
+		case *array.Dictionary:
+			d := a.Dictionary().(*array.String)
+			if d.Len() > 0 {
+				bytes = len(d.ValueBytes()) * n / d.Len()
+			}
+		default:
+			continue
+		}
+		if k := &m.cols[c]; k.arena == nil {
+			k.arena = make([]byte, 0, int(float64(bytes)/float64(n)*float64(m.want)*1.1))
+		}
+	}
+	m.want = 0
+}
+
 // find returns the group of row i, whose key tuple hashes to rh (rowHashes' value),
 // adding a group when the tuple is new.
 func (m *multiKeys) find(cols []arrow.Array, i int, rh uint64) int32 {
@@ -287,18 +336,21 @@ func (m *multiKeys) find(cols []arrow.Array, i int, rh uint64) int32 {
 		m.grow()
 	}
 	hv := mix64(rh)
+	tag := hv &^ 0xffffffff // the slot keeps the hash's top half: most mismatches cost no other load
 	mask := uint64(len(m.slots) - 1)
 	for s := hv & mask; ; s = (s + 1) & mask {
-		id := m.slots[s] - 1
-		if id < 0 {
-			id = int32(m.n)
-			m.slots[s] = id + 1
+		slot := m.slots[s]
+		if slot == 0 {
+			id := int32(m.n)
+			m.slots[s] = tag | uint64(id+1)
 			m.hash = append(m.hash, hv)
 			m.add(cols, i)
 			return id
 		}
-		if m.hash[id] == hv && m.equal(cols, i, id) {
-			return id
+		if slot&^0xffffffff == tag {
+			if id := int32(slot&0xffffffff) - 1; m.hash[id] == hv && m.equal(cols, i, id) {
+				return id
+			}
 		}
 	}
 }
@@ -472,14 +524,14 @@ func strHash(s string) uint64 {
 }
 
 func (m *multiKeys) grow() {
-	slots := make([]int32, 2*len(m.slots))
+	slots := make([]uint64, 2*len(m.slots))
 	mask := uint64(len(slots) - 1)
 	for id, hv := range m.hash {
 		s := hv & mask
 		for slots[s] != 0 {
 			s = (s + 1) & mask
 		}
-		slots[s] = int32(id) + 1
+		slots[s] = hv&^0xffffffff | uint64(id+1)
 	}
 	m.slots = slots
 }
@@ -556,31 +608,62 @@ func (m *multiKeys) equal(cols []arrow.Array, i int, id int32) bool {
 	return true
 }
 
-// arrays builds the groups' key columns.
+// arrays returns the groups' key columns, which the caller releases. They share the
+// grouper's storage, without a copy: the slices are clipped first, so that groups
+// added later go to new storage and leave the arrays as they are.
 func (m *multiKeys) arrays(mem memory.Allocator) []arrow.Array {
 	out := make([]arrow.Array, len(m.types))
 	for c, t := range m.types {
 		k := &m.cols[c]
-		b := array.NewBuilder(mem, t)
-		b.Reserve(m.n)
-		for id := range m.n {
-			if !k.valid[id] {
-				b.AppendNull()
-				continue
-			}
-			switch bb := b.(type) {
-			case *array.Int64Builder:
-				bb.UnsafeAppend(k.i64[id])
-			case *array.Float64Builder:
-				bb.UnsafeAppend(k.f64[id])
-			case *array.StringBuilder:
-				bb.BinaryBuilder.Append(k.arena[k.offs[id]:k.offs[id+1]])
-			case *array.BooleanBuilder:
-				bb.UnsafeAppend(k.b[id])
+		var validity *memory.Buffer
+		nulls := 0
+		for _, ok := range k.valid[:m.n] {
+			if !ok {
+				nulls++
 			}
 		}
-		out[c] = b.NewArray()
-		b.Release()
+		if nulls > 0 {
+			bm := make([]byte, bitutil.BytesForBits(int64(m.n)))
+			for id, ok := range k.valid[:m.n] {
+				if ok {
+					bitutil.SetBit(bm, id)
+				}
+			}
+			validity = memory.NewBufferBytes(bm)
+		}
+		var buffers []*memory.Buffer
+		switch t.ID() {
+		case arrow.INT64:
+			k.i64 = slices.Clip(k.i64[:m.n])
+			buffers = []*memory.Buffer{validity, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(k.i64))}
+		case arrow.FLOAT64:
+			k.f64 = slices.Clip(k.f64[:m.n])
+			buffers = []*memory.Buffer{validity, memory.NewBufferBytes(arrow.Float64Traits.CastToBytes(k.f64))}
+		case arrow.STRING:
+			if len(k.offs) == 0 {
+				k.offs = append(k.offs, 0)
+			}
+			k.offs, k.arena = slices.Clip(k.offs[:m.n+1]), slices.Clip(k.arena)
+			buffers = []*memory.Buffer{validity, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(k.offs)), memory.NewBufferBytes(k.arena)}
+		case arrow.BOOL:
+			bm := make([]byte, bitutil.BytesForBits(int64(m.n)))
+			for id, v := range k.b[:m.n] {
+				if v {
+					bitutil.SetBit(bm, id)
+				}
+			}
+			buffers = []*memory.Buffer{validity, memory.NewBufferBytes(bm)}
+		default:
+			// Not a grouped type; newGrouper admits none other.
+			b := array.NewBuilder(mem, t)
+			b.AppendNulls(m.n)
+			out[c] = b.NewArray()
+			b.Release()
+			continue
+		}
+		data := array.NewData(t, m.n, buffers, nil, nulls, 0)
+		out[c] = array.MakeFromData(data)
+		data.Release()
 	}
 	return out
 }
@@ -588,4 +671,35 @@ func (m *multiKeys) arrays(mem memory.Allocator) []arrow.Array {
 // dictValue is row i's string in a category column.
 func dictValue(d *array.Dictionary, i int) string {
 	return d.Dictionary().(*array.String).Value(d.GetValueIndex(i))
+}
+
+// mostlyDistinct reports whether the key tuples of n rows are estimated to be at least
+// half distinct, with no row dropped for a null key. The estimate is a HyperLogLog
+// sketch (2048 registers, about 2% error) over the row hashes.
+func mostlyDistinct(cols []arrow.Array, n int, dropna bool) bool {
+	h := make([]uint64, n)
+	if dropped := rowHashes(cols, n, dropna, h); dropped != nil {
+		return false
+	}
+	const p = 11
+	const m = 1 << p
+	var reg [m]uint8
+	for _, rh := range h {
+		hv := mix64(rh)
+		j := hv >> (64 - p)
+		rho := uint8(bits.LeadingZeros64(hv<<p|1<<(p-1))) + 1
+		reg[j] = max(reg[j], rho)
+	}
+	sum, zeros := 0.0, 0
+	for _, r := range reg {
+		sum += math.Ldexp(1, -int(r))
+		if r == 0 {
+			zeros++
+		}
+	}
+	est := 0.7213 / (1 + 1.079/m) * m * m / sum
+	if est <= 2.5*m && zeros > 0 {
+		est = m * math.Log(m/float64(zeros))
+	}
+	return est >= 0.5*float64(n)
 }

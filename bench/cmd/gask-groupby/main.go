@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ func main() {
 	schedName := flag.String("scheduler", "", "scheduler (default: GASK_SCHEDULER or threads)")
 	blocksize := flag.Int64("blocksize", 32<<20, "CSV block size in bytes")
 	only := flag.String("q", "", "comma-separated questions to run (default all; \"none\" loads only)")
+	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the run (with -q, of the load and those questions) to this file")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: gask-groupby [-runs N] [-scheduler S] G1_*.csv")
@@ -37,6 +39,8 @@ func main() {
 	}
 }
 
+var cpuprofile *string
+
 func run(ctx context.Context, path string, runs int, schedName string, blocksize int64, only string) error {
 	var opts []gask.Option
 	if schedName != "" {
@@ -45,6 +49,13 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 			return err
 		}
 		opts = append(opts, gask.WithScheduler(s))
+	}
+	if *cpuprofile != "" {
+		stop, err := startProfile(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	t0 := time.Now()
 	// id1..id3 as categories, as the peers load them (Polars Categorical, Dask category).
@@ -87,4 +98,16 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		fmt.Println(h2oq.Line("gask", q.Name, best, rows, sums))
 	}
 	return nil
+}
+
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
