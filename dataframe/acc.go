@@ -3,7 +3,9 @@ package dataframe
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -486,6 +488,28 @@ type medianAcc struct {
 func (a *medianAcc) grow(n int) { a.vs = growTo(a.vs, n) }
 
 func (a *medianAcc) update(ids []int32, col arrow.Array) {
+	if c, ok := col.(*array.Float64); ok && c.NullN() == 0 {
+		// Size each group's list for this batch first: one allocation per group, not
+		// a doubling series.
+		vs := c.Float64Values()
+		cnt := make([]int32, len(a.vs))
+		for _, g := range ids {
+			if g >= 0 {
+				cnt[g]++
+			}
+		}
+		for g, n := range cnt {
+			if n > 0 {
+				a.vs[g] = slices.Grow(a.vs[g], int(n))
+			}
+		}
+		for r, g := range ids {
+			if v := vs[r]; g >= 0 && v == v { // NaN is missing
+				a.vs[g] = append(a.vs[g], v)
+			}
+		}
+		return
+	}
 	for r, g := range ids {
 		if g >= 0 && valid(col, r) {
 			f, _ := numeric(col, r)
@@ -519,21 +543,94 @@ func (a *medianAcc) merge(ids []int32, cols []arrow.Array) {
 }
 
 func (a *medianAcc) final(mem memory.Allocator) arrow.Array {
+	out := make([]float64, len(a.vs))
+	ok := make([]bool, len(a.vs))
+	total := 0
+	for _, vs := range a.vs {
+		total += len(vs)
+	}
+	// Selecting is linear in each group's values; many values are spread over the
+	// cores, a contiguous range of groups each.
+	workers := 1
+	if total >= 1<<20 {
+		workers = min(runtime.GOMAXPROCS(0), len(a.vs))
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(a.vs)/workers, (w+1)*len(a.vs)/workers
+		wg.Go(func() {
+			for g := lo; g < hi; g++ {
+				if vs := a.vs[g]; len(vs) > 0 {
+					out[g], ok[g] = quantileOf(vs, a.q), true
+				}
+			}
+		})
+	}
+	wg.Wait()
 	b := array.NewFloat64Builder(mem)
 	defer b.Release()
-	for _, vs := range a.vs {
-		n := len(vs)
-		if n == 0 {
-			b.AppendNull()
-			continue
-		}
-		slices.Sort(vs)
-		pos := a.q * float64(n-1)
-		lo := int(math.Floor(pos))
-		hi := min(lo+1, n-1)
-		b.Append(vs[lo] + (vs[hi]-vs[lo])*(pos-float64(lo)))
-	}
+	b.AppendValues(out, ok)
 	return b.NewArray()
+}
+
+// quantileOf is the q-th quantile of vs (reordering vs), interpolated linearly
+// between the two closest ranks, as pandas' default.
+func quantileOf(vs []float64, q float64) float64 {
+	pos := q * float64(len(vs)-1)
+	lo := int(math.Floor(pos))
+	selectKth(vs, lo)
+	v := vs[lo]
+	if frac := pos - float64(lo); frac > 0 && lo+1 < len(vs) {
+		next := slices.Min(vs[lo+1:]) // every value after lo is at least vs[lo]
+		v += (next - v) * frac
+	}
+	return v
+}
+
+// selectKth reorders a so that a[k] is the value a sorted a would have there, every
+// value before it is no greater and every value after no smaller (quickselect, with a
+// median-of-three pivot; a has no NaN).
+func selectKth(a []float64, k int) {
+	lo, hi := 0, len(a)-1
+	for hi > lo {
+		if hi-lo < 16 {
+			slices.Sort(a[lo : hi+1])
+			return
+		}
+		mid := lo + (hi-lo)/2
+		if a[mid] < a[lo] {
+			a[mid], a[lo] = a[lo], a[mid]
+		}
+		if a[hi] < a[lo] {
+			a[hi], a[lo] = a[lo], a[hi]
+		}
+		if a[hi] < a[mid] {
+			a[hi], a[mid] = a[mid], a[hi]
+		}
+		p := a[mid]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < p {
+				i++
+			}
+			for a[j] > p {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return // a[j+1:i] all equal the pivot
+		}
+	}
 }
 
 // nuniqueAcc keeps each group's distinct present values (state: a list column).

@@ -759,7 +759,7 @@ func (st *aggState) stateRecord() arrow.RecordBatch {
 func combineStates(ctx context.Context, args []any) (*aggState, error) {
 	spec := args[0].(aggSpec)
 	recs := make([]arrow.RecordBatch, len(args)-1)
-	rows := 0
+	rows, largest := 0, 0
 	for i, a := range args[1:] {
 		rec, ok := a.(arrow.RecordBatch)
 		if !ok {
@@ -767,6 +767,7 @@ func combineStates(ctx context.Context, args []any) (*aggState, error) {
 		}
 		recs[i] = rec
 		rows += int(rec.NumRows())
+		largest = max(largest, int(rec.NumRows()))
 	}
 	st, err := newAggState(ctx, spec)
 	if err != nil {
@@ -776,7 +777,14 @@ func combineStates(ctx context.Context, args []any) (*aggState, error) {
 		st.adopt(recs[0])
 		return st, nil
 	}
-	st.g.reserve(rows) // at most one group per partial row
+	// There are at least as many groups as the largest partial result has rows, and at
+	// most as many as all of them: many-column keys, which mostly have many groups, are
+	// sized for the most.
+	if st.g.multi != nil {
+		st.g.reserve(rows)
+	} else {
+		st.g.reserve(largest)
+	}
 	for _, rec := range recs {
 		st.merge(rec)
 	}

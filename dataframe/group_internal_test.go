@@ -2,6 +2,9 @@ package dataframe
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -33,5 +36,32 @@ func TestMostlyDistinct(t *testing.T) {
 		s.Release()
 		ints.Release()
 		strs.Release()
+	}
+}
+
+// TestQuantileOf checks quickselect quantiles against sorting, on values with many
+// and with no duplicates.
+func TestQuantileOf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 500 {
+		n := 1 + rng.IntN(200)
+		vs := make([]float64, n)
+		for i := range vs {
+			if trial%2 == 0 {
+				vs[i] = float64(rng.IntN(5)) // many duplicates
+			} else {
+				vs[i] = rng.NormFloat64()
+			}
+		}
+		sorted := slices.Sorted(slices.Values(vs))
+		for _, q := range []float64{0, 0.1, 0.25, 0.5, 0.75, 0.9, 1} {
+			pos := q * float64(n-1)
+			lo := int(math.Floor(pos))
+			hi := min(lo+1, n-1)
+			want := sorted[lo] + (sorted[hi]-sorted[lo])*(pos-float64(lo))
+			if got := quantileOf(slices.Clone(vs), q); math.Abs(got-want) > 1e-12 {
+				t.Fatalf("trial %d, n=%d, q=%v: %v, want %v", trial, n, q, got, want)
+			}
+		}
 	}
 }
