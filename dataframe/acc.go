@@ -933,30 +933,46 @@ func (a *meanAcc) final(mem memory.Allocator) arrow.Array {
 type topAcc struct {
 	k     int
 	float bool
-	vs    [][]float64
+	vs    []float64 // group g's values are vs[g*k : g*k+n[g]], largest first
+	n     []int32
 }
 
-func (a *topAcc) grow(n int) { a.vs = growTo(a.vs, n) }
+func (a *topAcc) grow(n int) {
+	a.vs = growTo(a.vs, n*a.k)
+	a.n = growTo(a.n, n)
+}
 
-// add inserts v keeping the slice sorted descending and at most k long; among equal
+// add inserts v keeping group g's values sorted descending and at most k; among equal
 // values the earlier stays first, as pandas' nlargest keeps the first.
 func (a *topAcc) add(g int32, v float64) {
-	s := a.vs[g]
-	if len(s) == a.k && v <= s[len(s)-1] {
-		return
+	s := a.vs[int(g)*a.k : int(g+1)*a.k]
+	n := int(a.n[g])
+	if n == a.k {
+		if v <= s[n-1] {
+			return
+		}
+		n-- // the smallest drops out
+	} else {
+		a.n[g]++
 	}
-	i := len(s)
+	i := n
 	for i > 0 && s[i-1] < v {
+		s[i] = s[i-1]
 		i--
 	}
-	s = slices.Insert(s, i, v)
-	if len(s) > a.k {
-		s = s[:a.k]
-	}
-	a.vs[g] = s
+	s[i] = v
 }
 
 func (a *topAcc) update(ids []int32, col arrow.Array) {
+	if c, ok := col.(*array.Float64); ok && c.NullN() == 0 {
+		vs := c.Float64Values()
+		for r, g := range ids {
+			if v := vs[r]; g >= 0 && v == v { // NaN is missing
+				a.add(g, v)
+			}
+		}
+		return
+	}
 	for r, g := range ids {
 		if g >= 0 && valid(col, r) {
 			f, _ := numeric(col, r)
@@ -993,14 +1009,22 @@ func (a *topAcc) final(mem memory.Allocator) arrow.Array {
 	}
 	b := array.NewListBuilder(mem, typ)
 	defer b.Release()
-	for _, vs := range a.vs {
+	total := 0
+	for _, n := range a.n {
+		total += int(n)
+	}
+	b.Reserve(len(a.n))
+	b.ValueBuilder().Reserve(total)
+	for g, n := range a.n {
 		b.Append(true)
+		vs := a.vs[g*a.k : g*a.k+int(n)]
+		if a.float {
+			b.ValueBuilder().(*array.Float64Builder).AppendValues(vs, nil)
+			continue
+		}
+		ib := b.ValueBuilder().(*array.Int64Builder)
 		for _, v := range vs {
-			if a.float {
-				b.ValueBuilder().(*array.Float64Builder).Append(v)
-			} else {
-				b.ValueBuilder().(*array.Int64Builder).Append(int64(v))
-			}
+			ib.Append(int64(v))
 		}
 	}
 	return b.NewArray()
