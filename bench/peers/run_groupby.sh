@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Runs the db-benchmark (H2O) group-by questions q1..q10 on the peers (DuckDB,
-# Polars, Dask), one peer at a time, prints question x peer seconds and checks
-# that the peers agree on every answer's row count and column sums.
+# Runs the db-benchmark (H2O) group-by questions q1..q10 on gask and its peers
+# (DuckDB, Polars, Dask), one at a time, prints question x peer seconds, how many
+# times faster gask is than each peer, gask's peak memory against the size of the
+# loaded data, and checks that everyone agrees on every answer's row count and
+# column sums.
 #
 #   bench/peers/run_groupby.sh [SIZE] [PEER...]
 #
 #   SIZE  rows of the G1_SIZE_1e2_0_0.csv file: 1e5, 1e6, 1e7 (default 1e7)
-#   PEER  duckdb, polars, dask (default all three; also "duckdb,polars")
+#   PEER  gask, duckdb, polars, dask (default all four; also "gask,duckdb")
 #
 #   bench/peers/run_groupby.sh --check RESULTS_FILE
 #
@@ -55,6 +57,7 @@ function rel(a, b,   d, m) {
   for (i = 1; i <= NF; i++) { eq = index($i, "="); kv[substr($i, 1, eq - 1)] = substr($i, eq + 1) }
   p = kv["peer"]; q = kv["q"]
   sec[q, p] = kv["seconds"]; rows[q, p] = kv["rows"]; sums[q, p] = kv["sums"]; have[q, p] = 1
+  if (p == "gask") { if ("arrow_mib" in kv) arrow = kv["arrow_mib"]; if ("peak_rss_mib" in kv) peak[q] = kv["peak_rss_mib"] }
 }
 END {
   np = split(peerlist, P, " ")
@@ -73,6 +76,31 @@ END {
   printf "%-10s", "q1..q10"
   # In parentheses when some questions have no answer.
   for (j = 1; j <= np; j++) printf " %10s", (!nans[P[j]] ? "-" : miss[P[j]] ? sprintf("(%.3f)", tot[P[j]]) : sprintf("%.3f", tot[P[j]]))
+  printf "\n"
+  # How many times faster gask is than each peer (peer seconds / gask seconds).
+  hasGask = 0
+  for (j = 1; j <= np; j++) if (P[j] == "gask") hasGask = 1
+  if (hasGask && np > 1) {
+    printf "\n%-10s", "gask x"
+    for (j = 1; j <= np; j++) if (P[j] != "gask") printf " %10s", P[j]
+    printf "\n"
+    for (i = 1; i <= nq + 1; i++) {
+      q = (i <= nq) ? Q[i] : "q1..q10"
+      printf "%-10s", q
+      for (j = 1; j <= np; j++) {
+        p = P[j]
+        if (p == "gask") continue
+        if (q == "q1..q10") { a = miss[p] || miss["gask"] ? 0 : tot[p]; b = tot["gask"] }
+        else { a = have[q, p] ? sec[q, p] : 0; b = have[q, "gask"] ? sec[q, "gask"] : 0 }
+        if (a > 0 && b > 0) printf " %9.2fx", a / b; else printf " %10s", "-"
+      }
+      printf "\n"
+    }
+    if (arrow > 0) {
+      printf "\ngask peak resident memory / loaded Arrow data (%d MiB):\n", arrow
+      for (i = 1; i <= nq; i++) if (peak[Q[i]] > 0) printf "%-10s %6d MiB %5.2fx\n", Q[i], peak[Q[i]], peak[Q[i]] / arrow
+    }
+  }
   printf "\n\nagreement (rows equal; sums within 1e-6 relative, 1e-3 for q6 and q9):\n"
   bad = 0
   for (i = 1; i <= nq; i++) {
@@ -119,12 +147,12 @@ for a in "$@"; do
   peers+=("${more[@]}")
 done
 if [ ${#peers[@]} -eq 0 ]; then
-  peers=(duckdb polars dask)
+  peers=(gask duckdb polars dask)
 fi
 for p in "${peers[@]}"; do
   case $p in
-    duckdb | polars | dask) ;;
-    *) echo "run_groupby: unknown peer '$p' (duckdb, polars, dask)" >&2; exit 2 ;;
+    gask | duckdb | polars | dask) ;;
+    *) echo "run_groupby: unknown peer '$p' (gask, duckdb, polars, dask)" >&2; exit 2 ;;
   esac
 done
 runs=${RUNS:-1}
@@ -183,6 +211,10 @@ if need polars; then
     (cd "$peersdir/polars" && npm install --no-audit --no-fund) >&2
   fi
 fi
+if need gask; then
+  log "building bench/cmd/gask-groupby"
+  go build -o "$peersdir/gask-groupby" ./bench/cmd/gask-groupby >&2
+fi
 if need duckdb; then
   bin=$peersdir/duckdb/duckdb-groupby
   if [ ! -x "$bin" ] || [ "$peersdir/duckdb/main.go" -nt "$bin" ] || [ "$peersdir/duckdb/go.mod" -nt "$bin" ]; then
@@ -212,6 +244,7 @@ failed=()
 for p in "${peers[@]}"; do
   log "running $p"
   case $p in
+    gask) cmd=("$peersdir/gask-groupby" -runs "$runs" "$csv") ;;
     duckdb) cmd=("$peersdir/duckdb/duckdb-groupby" --runs "$runs" "$csv") ;;
     polars) cmd=(node "$peersdir/polars/groupby.mjs" --runs "$runs" "$csv") ;;
     dask) cmd=(/usr/bin/python3 "$peersdir/dask_groupby.py" --runs "$runs" "$csv") ;;

@@ -11,8 +11,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,6 +60,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		}
 		defer stop()
 	}
+	resetPeak()
 	t0 := time.Now()
 	// id1..id3 as categories, as the peers load them (Polars Categorical, Dask category).
 	x, err := dataframe.ReadCSV(path, dataframe.Blocksize(blocksize), dataframe.Categorical("id1", "id2", "id3")).Persist(ctx, opts...)
@@ -68,8 +72,8 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 	if err != nil {
 		return err
 	}
-	fmt.Println(h2oq.Line("gask", "load", load, all.NumRows(), h2oq.Sums(all, []string{"id1", "id2", "id3", "id4", "id5", "id6"})))
-	fmt.Fprintf(os.Stderr, "gask-groupby: loaded data is %.0f MiB of Arrow buffers\n", float64(sched.SizeOf(all))/(1<<20))
+	arrowMiB := float64(sched.SizeOf(all)) / (1 << 20)
+	fmt.Printf("%s arrow_mib=%.0f%s\n", h2oq.Line("gask", "load", load, all.NumRows(), h2oq.Sums(all, []string{"id1", "id2", "id3", "id4", "id5", "id6"})), arrowMiB, peakField())
 	all.Release()
 	for _, q := range h2oq.GroupBy() {
 		if only != "" && !slices.Contains(strings.Split(only, ","), q.Name) {
@@ -79,6 +83,9 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 			fmt.Fprintf(os.Stderr, "gask-groupby: %s is not supported yet\n", q.Name)
 			continue
 		}
+		runtime.GC()
+		debug.FreeOSMemory()
+		resetPeak()
 		best := 0.0
 		var rows int64
 		var sums []float64
@@ -95,7 +102,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 			rows, sums = tbl.NumRows(), h2oq.Sums(tbl, q.Keys)
 			tbl.Release()
 		}
-		fmt.Println(h2oq.Line("gask", q.Name, best, rows, sums))
+		fmt.Println(h2oq.Line("gask", q.Name, best, rows, sums) + peakField())
 	}
 	return nil
 }
@@ -110,4 +117,26 @@ func startProfile(path string) (stop func(), err error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// resetPeak resets the process's peak resident memory (VmHWM) to its current size
+// (Linux: clear_refs 5), so the next peakField measures one step.
+func resetPeak() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakField is " peak_rss_mib=N", the peak resident memory since resetPeak, or "" where
+// /proc does not say.
+func peakField() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err == nil {
+				return fmt.Sprintf(" peak_rss_mib=%.0f", kb/1024)
+			}
+		}
+	}
+	return ""
 }
