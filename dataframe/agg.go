@@ -495,30 +495,8 @@ func (l recordList) SizeBytes() int64 {
 	return n
 }
 
-// splitRecord spreads rec's rows over n records by a hash of the key columns.
-func splitRecord(ctx context.Context, rec arrow.RecordBatch, nkeys, n int) (recordList, error) {
-	rows := int(rec.NumRows())
-	h := make([]uint64, rows)
-	rowHashes(rec.Columns()[:nkeys], rows, false, h)
-	parts := make([][]int, n)
-	for i, hv := range h {
-		j := int(mix64(hv) % uint64(n))
-		parts[j] = append(parts[j], i)
-	}
-	out := make(recordList, 0, n)
-	for _, p := range parts {
-		r, err := takeRows(ctx, rec, p)
-		if err != nil {
-			out.Release()
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
 func init() {
-	graph.Register(aggChunkName, func(ctx context.Context, args []any) (any, error) {
+	register(aggChunkName, func(ctx context.Context, args []any) (any, error) {
 		spec := args[0].(aggSpec)
 		nout := args[1].(int)
 		rec, ok := args[2].(arrow.RecordBatch)
@@ -540,9 +518,9 @@ func init() {
 			return state, nil
 		}
 		defer state.Release()
-		return splitRecord(ctx, state, len(spec.Keys), nout)
+		return splitByHash(ctx, state, state.Columns()[:len(spec.Keys)], nout)
 	})
-	graph.Register(pickName, func(_ context.Context, args []any) (any, error) {
+	register(pickName, func(_ context.Context, args []any) (any, error) {
 		j := args[0].(int)
 		l, ok := args[1].(recordList)
 		if !ok || j >= len(l) {
@@ -551,7 +529,7 @@ func init() {
 		l[j].Retain()
 		return l[j], nil
 	})
-	graph.Register(aggCombineName, func(ctx context.Context, args []any) (any, error) {
+	register(aggCombineName, func(ctx context.Context, args []any) (any, error) {
 		st, err := combineStates(ctx, args)
 		if err != nil {
 			return nil, err
@@ -559,7 +537,7 @@ func init() {
 		defer st.release()
 		return st.stateRecord(), nil
 	})
-	graph.Register(aggFinalName, func(ctx context.Context, args []any) (any, error) {
+	register(aggFinalName, func(ctx context.Context, args []any) (any, error) {
 		st, err := combineStates(ctx, args)
 		if err != nil {
 			return nil, err

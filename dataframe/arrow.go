@@ -28,6 +28,7 @@ func FromArrow(recs ...arrow.RecordBatch) *DataFrame {
 		if !r.Schema().Equal(recs[0].Schema()) {
 			return failed(fmt.Errorf("dataframe: FromArrow: record %d has schema %s, record 0 has %s", i, r.Schema(), recs[0].Schema()))
 		}
+		seal(r)
 		parts[i] = graph.Literal(graph.K(name, i), r)
 	}
 	return fromSource(&taskSource{key: name, parts: parts, sch: recs[0].Schema(), what: "FromArrow"})
@@ -44,7 +45,13 @@ func FromTable(tbl arrow.Table, npartitions int) *DataFrame {
 	parts := make([]graph.Task, npartitions)
 	for i := range parts {
 		lo, hi := n*int64(i)/int64(npartitions), n*int64(i+1)/int64(npartitions)
-		slice := func(ctx context.Context, _ []any) (any, error) { return tableSlice(ctx, tbl, lo, hi) }
+		slice := func(ctx context.Context, _ []any) (any, error) {
+			rec, err := tableSlice(ctx, tbl, lo, hi)
+			if err == nil {
+				seal(rec)
+			}
+			return rec, err
+		}
 		parts[i] = graph.Task{Key: graph.K(name, i), Func: graph.Closure("from-table", slice)}
 	}
 	return fromSource(&taskSource{key: name, parts: parts, sch: tbl.Schema(), what: "FromTable"})

@@ -290,11 +290,11 @@ const (
 )
 
 func init() {
-	graph.Register(csvBoundsName, func(ctx context.Context, args []any) (any, error) {
+	register(csvBoundsName, func(ctx context.Context, args []any) (any, error) {
 		b := args[0].(csvBlock)
 		return scanBounds(ctx, b.File, b.Opts)
 	})
-	graph.Register(csvBlockName, func(ctx context.Context, args []any) (any, error) {
+	register(csvBlockName, func(ctx context.Context, args []any) (any, error) {
 		b := args[0].(csvBlock)
 		return readThenSteps(ctx, args, func(bounds *csvBounds) (arrow.RecordBatch, error) { return readBlock(ctx, b, bounds) })
 	})

@@ -346,7 +346,7 @@ func (s *taskSource) tasks(key graph.Key, i int, columns []string, steps []Step)
 const pipelineName = "dataframe.pipeline"
 
 func init() {
-	graph.Register(pipelineName, func(ctx context.Context, args []any) (any, error) {
+	register(pipelineName, func(ctx context.Context, args []any) (any, error) {
 		columns, _ := args[0].([]string)
 		steps, _ := args[1].([]Step)
 		rec, ok := args[2].(arrow.RecordBatch)
@@ -490,7 +490,7 @@ func scalarArray(ctx context.Context, s *compute.ScalarDatum, n int) (arrow.Arra
 const lenName = "dataframe.len"
 
 func init() {
-	graph.Register(lenName, func(_ context.Context, args []any) (any, error) {
+	register(lenName, func(_ context.Context, args []any) (any, error) {
 		var n int64
 		for i, a := range args {
 			switch x := a.(type) {

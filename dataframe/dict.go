@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gask-dev/gask/graph"
 )
 
 // categoryType is a dictionary-encoded string column (pandas' category, Polars'
@@ -118,4 +120,35 @@ func (b *categoryBuilder) NewArray() arrow.Array {
 func (b *categoryBuilder) Release() {
 	b.Int32Builder.Release()
 	b.values.Release()
+}
+
+// register registers a dataframe kernel whose results are sealed for sharing (see
+// seal).
+func register(name string, fn func(ctx context.Context, args []any) (any, error)) {
+	graph.Register(name, func(ctx context.Context, args []any) (any, error) {
+		v, err := fn(ctx, args)
+		if err == nil {
+			seal(v)
+		}
+		return v, err
+	})
+}
+
+// seal prepares a result for being read by several tasks at once. Arrow builds a
+// dictionary array's dictionary lazily, on the first call of Dictionary — a write that
+// races with a concurrent reader's — so every category column's dictionary is built
+// here, once, before the result is shared.
+func seal(v any) {
+	switch r := v.(type) {
+	case arrow.RecordBatch:
+		for _, c := range r.Columns() {
+			if d, ok := c.(*array.Dictionary); ok {
+				d.Dictionary()
+			}
+		}
+	case recordList:
+		for _, rec := range r {
+			seal(rec)
+		}
+	}
 }

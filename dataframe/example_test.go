@@ -68,3 +68,41 @@ func ExampleReadCSV() {
 	//     ReadCSV trips.csv columns=[city, fare] npartitions=1
 	// 2 rows
 }
+
+type store struct {
+	Store  string `gask:"store"`
+	Region string `gask:"region"`
+}
+
+// Merge joins two DataFrames on key columns; a one-partition side is broadcast to
+// every partition of the other, larger sides are shuffled by key.
+func ExampleMerge() {
+	ctx := context.Background()
+	sales := dataframe.FromRecords([]sale{{"north", 12.5, 1}, {"south", 30, 3}, {"east", 40, 4}, {"west", 5, 1}}, 2)
+	stores := dataframe.FromRecords([]store{{"north", "N"}, {"south", "S"}, {"east", "E"}}, 1)
+	df := dataframe.Merge(sales, stores, dataframe.On("store"), dataframe.How(dataframe.Left)).
+		GroupBy("region").KeepNullKeys().Agg(dataframe.Sum("amount"))
+	fmt.Println(dataframe.Merge(sales, stores, dataframe.On("store")).Explain())
+	type row struct {
+		Region *string `gask:"region"`
+		Amount float64 `gask:"amount"`
+	}
+	rows, err := dataframe.ToRecords[row](ctx, df)
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range rows {
+		region := "(none)"
+		if r.Region != nil {
+			region = *r.Region
+		}
+		fmt.Println(region, r.Amount)
+	}
+	// Output:
+	// Merge how=inner on [store] strategy=broadcast npartitions=2
+	//
+	// E 40
+	// N 12.5
+	// S 30
+	// (none) 5
+}

@@ -60,7 +60,7 @@ type writeSpec struct {
 const writeName = "dataframe.write"
 
 func init() {
-	graph.Register(writeName, func(ctx context.Context, args []any) (any, error) {
+	register(writeName, func(ctx context.Context, args []any) (any, error) {
 		spec := args[0].(writeSpec)
 		rec, ok := args[1].(arrow.RecordBatch)
 		if !ok {
@@ -307,7 +307,7 @@ func ipcFooter(path string) (_ *arrow.Schema, _ int, err error) {
 const ipcReadName = "dataframe.read-ipc"
 
 func init() {
-	graph.Register(ipcReadName, func(ctx context.Context, args []any) (any, error) {
+	register(ipcReadName, func(ctx context.Context, args []any) (any, error) {
 		p := args[0].(ipcPart)
 		columns, _ := args[1].([]string)
 		steps, _ := args[2].([]Step)

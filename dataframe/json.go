@@ -112,7 +112,7 @@ func (s *jsonSource) tasks(key graph.Key, i int, columns []string, steps []Step)
 }
 
 func init() {
-	graph.Register(jsonReadName, func(ctx context.Context, args []any) (any, error) {
+	register(jsonReadName, func(ctx context.Context, args []any) (any, error) {
 		b := args[0].(jsonBlock)
 		return readThenSteps(ctx, args, func(bounds *csvBounds) (arrow.RecordBatch, error) { return readJSONBlock(ctx, b, bounds) })
 	})

@@ -249,7 +249,11 @@ func (a sourceAdapter) tasks(key graph.Key, i int, columns []string, steps []Ste
 // ApplySteps selects columns of rec (all when nil) and applies row-wise steps, as a
 // Source's read task does after reading. rec is borrowed; the result is the caller's.
 func ApplySteps(ctx context.Context, rec arrow.RecordBatch, columns []string, steps []Step) (arrow.RecordBatch, error) {
-	return applySteps(ctx, rec, columns, steps)
+	out, err := applySteps(ctx, rec, columns, steps)
+	if err == nil {
+		seal(out) // a reader's partition is shared like any kernel's result
+	}
+	return out, err
 }
 
 // LeadingFilter is the conjunction of the filters at the start of steps — those a

@@ -70,7 +70,7 @@ func (df *DataFrame) topN(n int, col string, largest bool) *DataFrame {
 const topNName = "dataframe.topn"
 
 func init() {
-	graph.Register(topNName, func(ctx context.Context, args []any) (any, error) {
+	register(topNName, func(ctx context.Context, args []any) (any, error) {
 		spec := args[0].(topNSpec)
 		var recs []arrow.RecordBatch
 		for _, a := range args[1:] {
@@ -256,7 +256,7 @@ var describeStats = []string{"count", "mean", "std", "min", "25%", "50%", "75%",
 const describeName = "dataframe.describe"
 
 func init() {
-	graph.Register(describeName, func(ctx context.Context, args []any) (any, error) {
+	register(describeName, func(ctx context.Context, args []any) (any, error) {
 		cols := args[0].([]string)
 		rec := args[1].(arrow.RecordBatch)
 		if rec.Schema().HasField("stat") { // already reshaped (a combine of one)

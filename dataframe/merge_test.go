@@ -1,0 +1,194 @@
+package dataframe_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/gask-dev/gask"
+	"github.com/gask-dev/gask/dataframe"
+)
+
+func joinInputs(categories bool) (orders, customers *dataframe.DataFrame) {
+	dir := filepath.Join("..", "testdata", "dataframe")
+	var opts []dataframe.CSVOption
+	if categories {
+		opts = append(opts, dataframe.Categorical("region"))
+	}
+	orders = dataframe.ReadCSV(filepath.Join(dir, "orders-*.csv"), opts...)
+	customers = dataframe.ReadCSV(filepath.Join(dir, "customers.csv"), append(opts, dataframe.Blocksize(600))...)
+	return orders, customers
+}
+
+// sortedRows is a table's rows (header first) with the value rows sorted.
+func sortedRows(tbl arrow.Table) [][]string {
+	rows := tableRows(tbl)
+	slices.SortFunc(rows[1:], func(a, b []string) int { return strings.Compare(strings.Join(a, "\x00"), strings.Join(b, "\x00")) })
+	return rows
+}
+
+// TestMergeGoldens runs every join type and key shape against pandas
+// (testdata/dataframe/make_join_goldens.py), with each strategy that applies, plain
+// and category string keys, on both schedulers.
+func TestMergeGoldens(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "dataframe", "golden")
+	cases := []struct {
+		golden    string
+		opts      []dataframe.MergeOption
+		rightCols []string // the right side's columns, when not all
+	}{
+		{"join_inner_cust", []dataframe.MergeOption{dataframe.On("cust")}, nil},
+		{"join_left_cust", []dataframe.MergeOption{dataframe.On("cust"), dataframe.How(dataframe.Left)}, nil},
+		{"join_right_cust", []dataframe.MergeOption{dataframe.On("cust"), dataframe.How(dataframe.Right)}, nil},
+		{"join_outer_cust", []dataframe.MergeOption{dataframe.On("cust"), dataframe.How(dataframe.Outer)}, nil},
+		{"join_semi_cust", []dataframe.MergeOption{dataframe.On("cust"), dataframe.How(dataframe.Semi)}, nil},
+		{"join_anti_cust", []dataframe.MergeOption{dataframe.On("cust"), dataframe.How(dataframe.Anti)}, nil},
+		{"join_inner_multi", []dataframe.MergeOption{dataframe.On("cust", "region")}, nil},
+		{"join_left_multi", []dataframe.MergeOption{dataframe.On("cust", "region"), dataframe.How(dataframe.Left)}, nil},
+		{"join_outer_multi", []dataframe.MergeOption{dataframe.On("cust", "region"), dataframe.How(dataframe.Outer)}, nil},
+		{"join_inner_nulls_equal", []dataframe.MergeOption{dataframe.On("cust"), dataframe.NullsEqual()}, nil},
+		{"join_left_mixed", []dataframe.MergeOption{dataframe.LeftOn("cust"), dataframe.RightOn("cust_f"), dataframe.How(dataframe.Left)}, []string{"cust_f", "name"}},
+	}
+	for _, tc := range cases {
+		want := readGolden(t, filepath.Join(dir, tc.golden+".csv"))
+		for _, strategy := range []dataframe.JoinStrategy{dataframe.AutoStrategy, dataframe.HashShuffle, dataframe.Broadcast} {
+			if strategy == dataframe.Broadcast && strings.Contains(tc.golden, "outer") {
+				continue
+			}
+			for _, cats := range []bool{false, true} {
+				name := fmt.Sprintf("%s/strategy=%q/categories=%v", tc.golden, strategy, cats)
+				t.Run(name, func(t *testing.T) {
+					orders, customers := joinInputs(cats)
+					if tc.rightCols != nil {
+						customers = customers.Select(tc.rightCols...)
+					}
+					opts := append(slices.Clone(tc.opts), dataframe.Strategy(strategy))
+					if strategy == dataframe.HashShuffle {
+						opts = append(opts, dataframe.MergePartitions(3))
+					}
+					m := dataframe.Merge(orders, customers, opts...)
+					if err := m.Err(); err != nil {
+						t.Fatal(err)
+					}
+					eachScheduler(t, func(t *testing.T, opt gask.Option) {
+						ctx := checked(t)
+						tbl, err := m.Compute(ctx, opt)
+						if err != nil {
+							t.Fatal(err)
+						}
+						defer tbl.Release()
+						compareRowSets(t, tc.golden, tableRows(tbl), want)
+					})
+				})
+			}
+		}
+	}
+}
+
+// compareRowSets compares two row sets whose order is not defined: every row of got
+// must be matched by a distinct row of want (cells compared with sameCell).
+func compareRowSets(t *testing.T, name string, got, want [][]string) {
+	t.Helper()
+	if !slices.Equal(got[0], want[0]) {
+		t.Fatalf("%s: columns %v, pandas %v", name, got[0], want[0])
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d rows, pandas has %d", name, len(got)-1, len(want)-1)
+	}
+	used := make([]bool, len(want))
+	for _, g := range got[1:] {
+		found := false
+		for j := 1; j < len(want) && !found; j++ {
+			if used[j] {
+				continue
+			}
+			same := true
+			for c := range g {
+				if !sameCell(g[c], want[j][c]) {
+					same = false
+					break
+				}
+			}
+			if same {
+				used[j], found = true, true
+			}
+		}
+		if !found {
+			t.Fatalf("%s: row %v is not in pandas' result (first rows %v)", name, g, head(want))
+		}
+	}
+}
+
+// TestShuffle checks that a shuffle keeps every row, puts equal keys in one
+// partition, and takes P + n tasks.
+func TestShuffle(t *testing.T) {
+	orders, _ := joinInputs(false)
+	sh := orders.Shuffle([]string{"cust"}, 4)
+	if sh.NPartitions() != 4 || !strings.Contains(sh.Explain(), "Shuffle on [cust]") {
+		t.Fatalf("%d partitions\n%s", sh.NPartitions(), sh.Explain())
+	}
+	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		ctx := checked(t)
+		tbl, err := sh.Compute(ctx, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tbl.Release()
+		all, err := orders.Compute(ctx, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer all.Release()
+		if got, want := sortedRows(tbl), sortedRows(all); !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("shuffle changed the rows: %d vs %d", len(got), len(want))
+		}
+		// Every cust value in exactly one output chunk.
+		where := map[string]int{}
+		col := tbl.Column(tbl.Schema().FieldIndices("cust")[0])
+		for p, ch := range col.Data().Chunks() {
+			for i := 0; i < ch.Len(); i++ {
+				v := ch.ValueStr(i)
+				if q, ok := where[v]; ok && q != p {
+					t.Fatalf("cust %s in partitions %d and %d", v, q, p)
+				}
+				where[v] = p
+			}
+		}
+	})
+	// O(P) tasks: 3 reads, 3 splits, 4 concats.
+	g, err := sh.Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := g.Len(); n != 3+3+4 {
+		t.Fatalf("%d tasks for 3 partitions shuffled into 4", n)
+	}
+}
+
+// TestMergeErrors checks that bad merges name the columns.
+func TestMergeErrors(t *testing.T) {
+	orders, customers := joinInputs(false)
+	for _, tc := range []struct {
+		df   *dataframe.DataFrame
+		want string
+	}{
+		{dataframe.Merge(orders, customers, dataframe.On("nope")), `left side has no column "nope"`},
+		{dataframe.Merge(orders, customers, dataframe.LeftOn("cust"), dataframe.RightOn("nope")), `right side has no column "nope"`},
+		{dataframe.Merge(orders, customers, dataframe.LeftOn("region"), dataframe.RightOn("cust")), `left key "region" is utf8 and right key "cust" is int64`},
+		{dataframe.Merge(orders, customers, dataframe.LeftOn("cust", "region"), dataframe.RightOn("cust")), "2 left keys (cust, region) but 1 right keys (cust)"},
+		{dataframe.Merge(orders, customers, dataframe.On("cust"), dataframe.LeftOn("cust")), "not both"},
+		{dataframe.Merge(orders, customers, dataframe.On("cust"), dataframe.How("cross")), `unknown join type "cross"`},
+		{dataframe.Merge(orders, customers, dataframe.On("cust"), dataframe.How(dataframe.Outer), dataframe.Strategy(dataframe.Broadcast)), "outer join cannot broadcast"},
+		{dataframe.Merge(orders, customers, dataframe.On("cust"), dataframe.Suffixes("", "")), `two columns named "region"`},
+		{orders.Shuffle([]string{"nope"}, 2), `shuffle: unknown column "nope"`},
+		{orders.Shuffle([]string{"cust"}, 0), "shuffle into 0 partitions"},
+	} {
+		if err := tc.df.Err(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want it to say %q", err, tc.want)
+		}
+	}
+}

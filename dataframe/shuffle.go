@@ -1,0 +1,202 @@
+package dataframe
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/compute"
+
+	"github.com/gask-dev/gask/graph"
+)
+
+// Shuffle hash-partitions the DataFrame on the columns into n partitions: rows whose
+// values in the columns are equal end up in the same partition (Dask's
+// DataFrame.shuffle). Equal values of different integer widths, or an integer and the
+// equal float, go to the same partition; strings go alike whether plain or categories.
+//
+// It takes one split task per input partition, which cuts its partition into n Arrow
+// shards by a hash of the columns, and one concat task per output partition, which
+// joins its shard of every split: P + n tasks, not P × n. The shards are ordinary
+// stored results of the scheduler. Null keys hash alike, so they land together.
+func (df *DataFrame) Shuffle(on []string, n int) *DataFrame {
+	if df.err != nil {
+		return df
+	}
+	if n < 1 {
+		return failed(fmt.Errorf("dataframe: shuffle into %d partitions", n))
+	}
+	types, err := hashKeyTypes(df.Schema(), on, "shuffle")
+	if err != nil {
+		return failed(err)
+	}
+	src := &shuffleSource{in: df, on: on, types: types, n: n}
+	src.key = keyName("shuffle", []string{fmt.Sprint(df.Keys())}, []Step{{Kind: fmt.Sprintf("%q/%v/%d", on, types, n)}})
+	return fromSource(src)
+}
+
+// hashKeyTypes are the types the columns are hashed as: int64, float64, string or
+// bool (dates and timestamps as their int64 values).
+func hashKeyTypes(s *arrow.Schema, on []string, what string) ([]string, error) {
+	if len(on) == 0 {
+		return nil, fmt.Errorf("dataframe: %s: no key columns", what)
+	}
+	types := make([]string, len(on))
+	for i, c := range on {
+		idx := s.FieldIndices(c)
+		if len(idx) == 0 {
+			return nil, fmt.Errorf("dataframe: %s: unknown column %q (columns: %s)", what, c, strings.Join(fieldNamesOf(s), ", "))
+		}
+		t := s.Field(idx[0]).Type
+		if isTemporal(t) {
+			types[i] = "int64"
+			continue
+		}
+		nt, ok := normType(t)
+		if !ok {
+			return nil, fmt.Errorf("dataframe: %s: cannot hash column %q of type %s", what, c, t)
+		}
+		types[i] = typeName(nt)
+	}
+	return types, nil
+}
+
+func fieldNamesOf(s *arrow.Schema) []string {
+	out := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// keyColumns are rec's columns on, as the grouper and rowHashes read them: cast to
+// types, except categories (read through their codes) and dates and timestamps (their
+// int64 values). The caller releases them.
+func keyColumns(ctx context.Context, rec arrow.RecordBatch, on, types []string) ([]arrow.Array, error) {
+	out := make([]arrow.Array, len(on))
+	for i, c := range on {
+		idx := rec.Schema().FieldIndices(c)
+		if len(idx) == 0 {
+			releaseArrays(out)
+			return nil, fmt.Errorf("dataframe: no key column %q", c)
+		}
+		a := rec.Column(idx[0])
+		switch {
+		case isCategory(a.DataType()) && types[i] == "string":
+			a.Retain()
+			out[i] = a
+		case isTemporal(a.DataType()):
+			out[i] = temporalToInt64(compute.GetAllocator(ctx), a)
+		default:
+			var err error
+			if out[i], err = column(ctx, rec, c, castTypes[types[i]]); err != nil {
+				releaseArrays(out)
+				return nil, fmt.Errorf("dataframe: key column %q: %w", c, err)
+			}
+		}
+	}
+	return out, nil
+}
+
+type shuffleSource struct {
+	in    *DataFrame
+	on    []string
+	types []string
+	n     int
+	key   string
+}
+
+func (s *shuffleSource) describe() string {
+	return fmt.Sprintf("Shuffle on [%s]", strings.Join(s.on, ", "))
+}
+func (s *shuffleSource) input() *DataFrame     { return s.in }
+func (s *shuffleSource) name() string          { return s.key }
+func (s *shuffleSource) schema() *arrow.Schema { return s.in.Schema() }
+func (s *shuffleSource) npartitions() int      { return s.n }
+
+const (
+	shuffleSplitName  = "dataframe.shuffle-split"
+	shuffleConcatName = "dataframe.shuffle-concat"
+)
+
+func (s *shuffleSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
+	g, err := shuffleTasks(s.in, s.key, s.on, s.types, s.n)
+	if err != nil {
+		return nil, err
+	}
+	out := graph.K(s.key, part)
+	if out != key {
+		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
+			return nil, err
+		}
+	}
+	return g.Tasks(), nil
+}
+
+// shuffleTasks lowers in and adds its split tasks and the n concat tasks, keyed
+// (name, j).
+func shuffleTasks(in *DataFrame, name string, on, types []string, n int) (*graph.Graph, error) {
+	g, splits, err := chunkTasks(in, name+"-split", shuffleSplitName, []any{on, types, n, graph.Input(0)})
+	if err != nil {
+		return nil, err
+	}
+	for j := range n {
+		args := append([]any{j}, inputs(len(splits))...)
+		if err := g.Add(graph.Task{Key: graph.K(name, j), Func: graph.Registered(shuffleConcatName), Args: args, Deps: splits}); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+func init() {
+	register(shuffleSplitName, func(ctx context.Context, args []any) (any, error) {
+		on, types, n := args[0].([]string), args[1].([]string), args[2].(int)
+		rec, ok := args[3].(arrow.RecordBatch)
+		if !ok {
+			return nil, fmt.Errorf("dataframe: shuffle input is %T", args[3])
+		}
+		keys, err := keyColumns(ctx, rec, on, types)
+		if err != nil {
+			return nil, err
+		}
+		defer releaseArrays(keys)
+		return splitByHash(ctx, rec, keys, n)
+	})
+	register(shuffleConcatName, func(ctx context.Context, args []any) (any, error) {
+		j := args[0].(int)
+		parts := make([]arrow.RecordBatch, 0, len(args)-1)
+		for _, a := range args[1:] {
+			l, ok := a.(recordList)
+			if !ok || j >= len(l) {
+				return nil, fmt.Errorf("dataframe: shuffle: shard %d of %T", j, a)
+			}
+			parts = append(parts, l[j])
+		}
+		return concatRecords(ctx, parts)
+	})
+}
+
+// splitByHash spreads rec's rows over n records by a hash of the key columns (keys are
+// rec's key columns as keyColumns gives them).
+func splitByHash(ctx context.Context, rec arrow.RecordBatch, keys []arrow.Array, n int) (recordList, error) {
+	rows := int(rec.NumRows())
+	h := make([]uint64, rows)
+	rowHashes(keys, rows, false, h)
+	parts := make([][]int, n)
+	for i, hv := range h {
+		j := int(mix64(hv) % uint64(n))
+		parts[j] = append(parts[j], i)
+	}
+	out := make(recordList, 0, n)
+	for _, p := range parts {
+		r, err := takeRows(ctx, rec, p)
+		if err != nil {
+			out.Release()
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
