@@ -18,6 +18,7 @@ import (
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/graph"
+	"github.com/gask-dev/gask/internal/arrowcheck"
 )
 
 // FileWriter writes one partition to an open file; option is the format's setting
@@ -296,6 +297,14 @@ func ipcFooter(path string) (_ *arrow.Schema, _ int, err error) {
 		return nil, 0, err
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	// Arrow Go trusts the metadata: verify it first (see internal/arrowcheck).
+	if err := arrowcheck.File(f, st.Size()); err != nil {
+		return nil, 0, err
+	}
 	r, err := ipc.NewFileReader(f)
 	if err != nil {
 		return nil, 0, err

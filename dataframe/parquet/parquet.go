@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -26,6 +27,7 @@ import (
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/dataframe"
 	"github.com/gask-dev/gask/graph"
+	"github.com/gask-dev/gask/internal/arrowcheck"
 )
 
 // pqPart is one partition of a Parquet read: a row group of a file, with the file's
@@ -181,6 +183,9 @@ func parquetFooter(path string) (_ *arrow.Schema, _ int, err error) {
 		return nil, 0, err
 	}
 	defer pf.Close()
+	if err := checkArrowSchema(pf); err != nil {
+		return nil, 0, err
+	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, nil)
 	if err != nil {
 		return nil, 0, err
@@ -262,6 +267,9 @@ func readRowGroup(ctx context.Context, r pqRead, steps []dataframe.Step) (arrow.
 		return nil, err
 	}
 	defer pf.Close()
+	if err := checkArrowSchema(pf); err != nil {
+		return nil, err
+	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, mem)
 	if err != nil {
 		return nil, err
@@ -496,4 +504,26 @@ func cmpOrdered[T int64 | float64 | string](x, y T) int {
 		return 1
 	}
 	return 0
+}
+
+// checkArrowSchema verifies the Arrow schema a Parquet file may carry (ARROW:schema,
+// an IPC message in base64) before Arrow Go decodes it: Arrow Go trusts its vector
+// lengths, and a corrupt one can exhaust memory (see internal/arrowcheck).
+func checkArrowSchema(pf *file.Reader) error {
+	v := pf.MetaData().KeyValueMetadata().FindValue("ARROW:schema")
+	if v == nil {
+		return nil
+	}
+	enc := *v
+	var b []byte
+	var err error
+	if len(enc)%4 == 0 {
+		b, err = base64.StdEncoding.DecodeString(enc)
+	}
+	if len(b) == 0 || err != nil {
+		if b, err = base64.RawStdEncoding.DecodeString(enc); err != nil {
+			return nil // not base64: Arrow Go reports it
+		}
+	}
+	return arrowcheck.SchemaMessage(b)
 }
