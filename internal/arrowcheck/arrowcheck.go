@@ -25,7 +25,7 @@ func corrupt(format string, args ...any) error {
 
 // verifier walks one FlatBuffers buffer with bounds checks.
 type verifier struct {
-	buf    []byte
+	buf     []byte
 	visited int // tables visited: a budget against cyclic or exponential structures
 }
 
