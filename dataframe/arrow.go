@@ -77,7 +77,7 @@ func tableSlice(ctx context.Context, tbl arrow.Table, lo, hi int64) (arrow.Recor
 		}
 		var err error
 		if len(nonEmpty) > 0 {
-			cols[i], err = array.Concatenate(nonEmpty, compute.GetAllocator(ctx))
+			cols[i], err = concatArrays(compute.GetAllocator(ctx), nonEmpty)
 		}
 		if len(nonEmpty) == 0 {
 			cols[i], err = array.MakeArrayOfNull(compute.GetAllocator(ctx), tbl.Schema().Field(i).Type, 0), nil

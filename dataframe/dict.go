@@ -152,3 +152,77 @@ func seal(v any) {
 		}
 	}
 }
+
+// concatArrays concatenates arrays of one type. Category columns whose parts carry
+// different dictionaries get a new dictionary of only the values their rows use
+// (Arrow's Concatenate unifies the whole dictionaries, which for a shuffle's shards —
+// each carrying its partition's full dictionary — costs a hash insert per entry of
+// every shard).
+func concatArrays(mem memory.Allocator, parts []arrow.Array) (arrow.Array, error) {
+	if len(parts) > 1 && arrow.TypeEqual(parts[0].DataType(), categoryType) {
+		return concatCategories(mem, parts)
+	}
+	return array.Concatenate(parts, mem)
+}
+
+func concatCategories(mem memory.Allocator, parts []arrow.Array) (arrow.Array, error) {
+	dicts := make([]*array.Dictionary, len(parts))
+	shared := true
+	total := 0
+	for i, p := range parts {
+		d, ok := p.(*array.Dictionary)
+		if !ok {
+			return nil, fmt.Errorf("dataframe: concatenate categories: part %d is %s", i, p.DataType())
+		}
+		dicts[i] = d
+		shared = shared && d.Data().Dictionary() == dicts[0].Data().Dictionary()
+		total += d.Len()
+	}
+	if shared { // one dictionary: only the codes are joined
+		idx := make([]arrow.Array, len(dicts))
+		for i, d := range dicts {
+			idx[i] = d.Indices()
+		}
+		joined, err := array.Concatenate(idx, mem)
+		if err != nil {
+			return nil, err
+		}
+		defer joined.Release()
+		return array.NewDictionaryArray(categoryType, joined, dicts[0].Dictionary()), nil
+	}
+	ids := make(map[string]int32)
+	values := array.NewStringBuilder(mem)
+	defer values.Release()
+	out := array.NewInt32Builder(mem)
+	defer out.Release()
+	out.Reserve(total)
+	for _, d := range dicts {
+		dict := d.Dictionary().(*array.String)
+		remap := make([]int32, dict.Len()) // new code + 1; 0: not met yet
+		cs := codes(d)
+		for i := range d.Len() {
+			if d.IsNull(i) {
+				out.UnsafeAppendBoolToBitmap(false)
+				continue
+			}
+			c := cs[i]
+			id := remap[c] - 1
+			if id < 0 {
+				v := dict.Value(int(c))
+				var ok bool
+				if id, ok = ids[v]; !ok {
+					id = int32(len(ids))
+					ids[v] = id
+					values.Append(v)
+				}
+				remap[c] = id + 1
+			}
+			out.UnsafeAppend(id)
+		}
+	}
+	codeArr := out.NewArray()
+	defer codeArr.Release()
+	dictArr := values.NewArray()
+	defer dictArr.Release()
+	return array.NewDictionaryArray(categoryType, codeArr, dictArr), nil
+}

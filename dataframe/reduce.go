@@ -130,7 +130,7 @@ func concatRecords(ctx context.Context, recs []arrow.RecordBatch) (arrow.RecordB
 			parts = []arrow.Array{recs[0].Column(c)}
 		}
 		var err error
-		if cols[c], err = array.Concatenate(parts, mem); err != nil {
+		if cols[c], err = concatArrays(mem, parts); err != nil {
 			return nil, fmt.Errorf("dataframe: concatenate column %q: %w", schema.Field(c).Name, err)
 		}
 	}
