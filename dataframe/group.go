@@ -25,6 +25,9 @@ type grouper struct {
 	nullID  int32            // the null key's group (single-key paths), -1 if none
 	multi   *multiKeys       // several keys, or a float or bool key
 	keys    []array.Builder  // single-key paths: the groups' keys
+	// probe makes ids look keys up without adding groups: a key not met before gets
+	// -1 (a join's probe side).
+	probe bool
 }
 
 func newGrouper(mem memory.Allocator, types []arrow.DataType, dropna bool) *grouper {
@@ -102,7 +105,9 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 			}
 			v := a.Value(i)
 			id, ok := g.i64[v]
-			if !ok {
+			if !ok && g.probe {
+				id = -1
+			} else if !ok {
 				id = int32(g.ngroups)
 				g.ngroups++
 				g.i64[v] = id
@@ -124,6 +129,7 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 			out[i] = g.strID(a.Value(i))
 		}
 	default:
+		g.multi.probe = g.probe
 		g.multi.ids(cols, n, g.dropna, out)
 		g.ngroups = g.multi.n
 	}
@@ -151,9 +157,11 @@ func (g *grouper) denseInts(a *array.Int64, n int, out []int32) bool {
 	kb := g.keys[0].(*array.Int64Builder)
 	for i, v := range vs {
 		id := table[v-lo]
-		if id < 0 {
+		if id == -1 {
 			var ok bool
-			if id, ok = g.i64[v]; !ok {
+			if id, ok = g.i64[v]; !ok && g.probe {
+				id = -2 // looked up, absent
+			} else if !ok {
 				id = int32(g.ngroups)
 				g.ngroups++
 				g.i64[v] = id
@@ -161,7 +169,7 @@ func (g *grouper) denseInts(a *array.Int64, n int, out []int32) bool {
 			}
 			table[v-lo] = id
 		}
-		out[i] = id
+		out[i] = max(id, -1)
 	}
 	return true
 }
@@ -172,7 +180,7 @@ func (g *grouper) dictIDs(d *array.Dictionary, n int, out []int32) {
 	dict := d.Dictionary().(*array.String)
 	entry := make([]int32, dict.Len())
 	for i := range entry {
-		entry[i] = -2 // not looked up yet
+		entry[i] = -2 // not looked up yet (a probe's absent entry is -1)
 	}
 	codes := codes(d)
 	for i := range n {
@@ -192,6 +200,9 @@ func (g *grouper) dictIDs(d *array.Dictionary, n int, out []int32) {
 // array: it is copied only for a new group.
 func (g *grouper) strID(v string) int32 {
 	id, ok := g.str[v]
+	if !ok && g.probe {
+		return -1
+	}
 	if !ok {
 		id = int32(g.ngroups)
 		g.ngroups++
@@ -204,7 +215,7 @@ func (g *grouper) strID(v string) int32 {
 
 // null is the group of a null key in the single-key paths.
 func (g *grouper) null() int32 {
-	if g.dropna {
+	if g.dropna || g.probe && g.nullID < 0 {
 		return -1
 	}
 	if g.nullID < 0 {
@@ -224,6 +235,7 @@ type multiKeys struct {
 	cols  []keyCol // each key column's values, by group
 	rowH  []uint64 // scratch: row hashes
 	want  int      // groups reserved for: string keys' storage is sized from the first rows
+	probe bool     // find returns -1 for a new tuple instead of adding it
 }
 
 // keyCol stores one key column's values by group.
@@ -340,6 +352,9 @@ func (m *multiKeys) find(cols []arrow.Array, i int, rh uint64) int32 {
 	mask := uint64(len(m.slots) - 1)
 	for s := hv & mask; ; s = (s + 1) & mask {
 		slot := m.slots[s]
+		if slot == 0 && m.probe {
+			return -1
+		}
 		if slot == 0 {
 			id := int32(m.n)
 			m.slots[s] = tag | uint64(id+1)

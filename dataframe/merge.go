@@ -396,9 +396,9 @@ func init() {
 	})
 }
 
-// joinRecords joins two records. One grouper numbers the right side's distinct keys,
-// then the left side's: a left row whose group number is below the right side's count
-// has matches, namely the right rows of that group.
+// joinRecords joins two records. A grouper numbers the right side's distinct keys,
+// then looks up the left side's: a left row whose key it knows has matches, namely the
+// right rows of that group.
 func joinRecords(ctx context.Context, spec mergeSpec, left, right arrow.RecordBatch) (arrow.RecordBatch, error) {
 	mem := compute.GetAllocator(ctx)
 	lkeys, err := keyColumns(ctx, left, spec.LeftOn, spec.Types)
@@ -418,8 +418,10 @@ func joinRecords(ctx context.Context, spec mergeSpec, left, right arrow.RecordBa
 	g := newGrouper(mem, types, !spec.NullsEqual)
 	defer g.release()
 	nl, nr := int(left.NumRows()), int(right.NumRows())
+	g.reserve(nr)
 	rids := g.ids(rkeys, nr)
 	nrg := g.ngroups
+	g.probe = true // the left side only looks up: -1 is no match
 	lids := g.ids(lkeys, nl)
 	// The right rows of each group, grouped (counting sort).
 	start := make([]int32, nrg+1)

@@ -2,6 +2,7 @@ package dataframe_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -191,4 +192,135 @@ func TestMergeErrors(t *testing.T) {
 			t.Errorf("error %v, want it to say %q", err, tc.want)
 		}
 	}
+}
+
+type kv struct {
+	K *int64  `gask:"k"`
+	S *string `gask:"s"`
+	V int64   `gask:"v"`
+}
+
+// TestMergeRandom checks every join type against a nested-loop join of random rows
+// whose integer keys span a wide range (the grouper's hash-map path) or a narrow one
+// (its dense table), with string keys as well, and null keys on both sides.
+func TestMergeRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	gen := func(n int, spread int64) []kv {
+		out := make([]kv, n)
+		for i := range out {
+			k := rng.Int64N(40) * spread
+			s := fmt.Sprintf("s%d", rng.IntN(7))
+			out[i] = kv{K: &k, S: &s, V: int64(i)}
+			if rng.IntN(10) == 0 {
+				out[i].K = nil
+			}
+			if rng.IntN(10) == 0 {
+				out[i].S = nil
+			}
+		}
+		return out
+	}
+	for _, spread := range []int64{1, 1_000_003} {
+		left, right := gen(300, spread), gen(200, spread)
+		for _, on := range [][]string{{"k"}, {"k", "s"}} {
+			for _, how := range []dataframe.JoinType{dataframe.Inner, dataframe.Left, dataframe.Right, dataframe.Outer, dataframe.Semi, dataframe.Anti} {
+				for _, strategy := range []dataframe.JoinStrategy{dataframe.HashShuffle, dataframe.Broadcast} {
+					if strategy == dataframe.Broadcast && how == dataframe.Outer {
+						continue
+					}
+					name := fmt.Sprintf("spread=%d/on=%v/%s/%s", spread, on, how, strategy)
+					t.Run(name, func(t *testing.T) {
+						ctx := checked(t)
+						m := dataframe.Merge(dataframe.FromRecords(left, 3), dataframe.FromRecords(right, 2),
+							dataframe.On(on...), dataframe.How(how), dataframe.Strategy(strategy), dataframe.MergePartitions(4))
+						tbl, err := m.Compute(ctx)
+						if err != nil {
+							t.Fatal(err)
+						}
+						defer tbl.Release()
+						got := tableRows(tbl)[1:]
+						want := nestedLoopJoin(left, right, on, how)
+						key := func(r []string) string { return strings.Join(r, "|") }
+						slices.SortFunc(got, func(a, b []string) int { return strings.Compare(key(a), key(b)) })
+						slices.SortFunc(want, func(a, b []string) int { return strings.Compare(key(a), key(b)) })
+						if !slices.EqualFunc(got, want, slices.Equal) {
+							t.Fatalf("%d rows, nested loop %d\n got %v\nwant %v", len(got), len(want), head(got), head(want))
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// nestedLoopJoin renders the join as tableRows would: the result columns in Merge's
+// order (left columns, keys once; then the right side's other columns, suffixed).
+func nestedLoopJoin(left, right []kv, on []string, how dataframe.JoinType) [][]string {
+	str := func(p any) string {
+		switch v := p.(type) {
+		case *int64:
+			if v != nil {
+				return fmt.Sprint(*v)
+			}
+		case *string:
+			if v != nil {
+				return *v
+			}
+		}
+		return ""
+	}
+	multi := len(on) == 2
+	match := func(l, r kv) bool {
+		if l.K == nil || r.K == nil || *l.K != *r.K {
+			return false
+		}
+		return !multi || l.S != nil && r.S != nil && *l.S == *r.S
+	}
+	row := func(l, r *kv) []string {
+		var k, ls, lv, rs, rv string
+		if l != nil {
+			k, ls, lv = str(l.K), str(l.S), fmt.Sprint(l.V)
+		}
+		if r != nil {
+			if l == nil {
+				k = str(r.K)
+				if multi {
+					ls = str(r.S)
+				}
+			}
+			rs, rv = str(r.S), fmt.Sprint(r.V)
+		}
+		if multi { // k, s, v_x, v_y
+			return []string{k, ls, lv, rv}
+		}
+		return []string{k, ls, lv, rs, rv} // k, s_x, v_x, s_y, v_y
+	}
+	var out [][]string
+	matchedR := make([]bool, len(right))
+	for _, l := range left {
+		any := false
+		for j, r := range right {
+			if match(l, r) {
+				any = true
+				matchedR[j] = true
+				if how != dataframe.Semi && how != dataframe.Anti {
+					out = append(out, row(&l, &right[j]))
+				}
+			}
+		}
+		switch {
+		case how == dataframe.Semi && any, how == dataframe.Anti && !any:
+			out = append(out, []string{str(l.K), str(l.S), fmt.Sprint(l.V)})
+		case !any && (how == dataframe.Left || how == dataframe.Outer):
+			out = append(out, row(&l, nil))
+		}
+	}
+	if how == dataframe.Right || how == dataframe.Outer {
+		for j := range right {
+			if !matchedR[j] {
+				out = append(out, row(nil, &right[j]))
+			}
+		}
+	}
+	return out
 }
