@@ -442,7 +442,11 @@ func joinRecords(ctx context.Context, spec mergeSpec, left, right arrow.RecordBa
 		}
 	}
 	matched := make([]bool, nrg)
-	var li, ri []int64 // -1: no row (nulls)
+	li := make([]int64, 0, nl) // -1: no row (nulls)
+	var ri []int64
+	if spec.How != Semi && spec.How != Anti {
+		ri = make([]int64, 0, nl)
+	}
 	for l, id := range lids {
 		has := id >= 0 && int(id) < nrg
 		switch spec.How {
@@ -480,6 +484,14 @@ func joinRecords(ctx context.Context, spec mergeSpec, left, right arrow.RecordBa
 // coalesced keys from whichever side has the row.
 func assembleJoin(ctx context.Context, spec mergeSpec, left, right arrow.RecordBatch, lkeys, rkeys []arrow.Array, li, ri []int64) (arrow.RecordBatch, error) {
 	mem := compute.GetAllocator(ctx)
+	// Every left row once, in order (a left join on unique right keys, or an inner
+	// join where every row matches): the left columns are used as they are.
+	leftAsIs := len(li) == int(left.NumRows())
+	allLeft := true
+	for i, l := range li {
+		leftAsIs = leftAsIs && l == int64(i)
+		allLeft = allLeft && l >= 0
+	}
 	lidx := indexArray(mem, li)
 	defer lidx.Release()
 	var ridx arrow.Array
@@ -488,6 +500,10 @@ func assembleJoin(ctx context.Context, spec mergeSpec, left, right arrow.RecordB
 		defer ridx.Release()
 	}
 	take := func(a, idx arrow.Array) (arrow.Array, error) {
+		if leftAsIs && idx == lidx {
+			a.Retain()
+			return a, nil
+		}
 		return compute.TakeArray(ctx, a, idx)
 	}
 	cols := make([]arrow.Array, len(spec.Outputs))
@@ -501,7 +517,16 @@ func assembleJoin(ctx context.Context, spec mergeSpec, left, right arrow.RecordB
 			cols[i], err = take(right.Column(right.Schema().FieldIndices(spec.Source[i])[0]), ridx)
 		case 2:
 			k := slices.Index(spec.LeftOn, spec.Source[i])
-			cols[i], err = coalesceKey(ctx, f.Type, left.Column(left.Schema().FieldIndices(spec.LeftOn[k])[0]), right.Column(right.Schema().FieldIndices(spec.RightOn[k])[0]), li, ri)
+			lk := left.Column(left.Schema().FieldIndices(spec.LeftOn[k])[0])
+			if allLeft { // every row has a left side
+				var lc arrow.Array
+				if lc, err = castKey(ctx, lk, f.Type); err == nil {
+					cols[i], err = take(lc, lidx)
+					lc.Release()
+				}
+				break
+			}
+			cols[i], err = coalesceKey(ctx, f.Type, lk, right.Column(right.Schema().FieldIndices(spec.RightOn[k])[0]), li, ri)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("dataframe: merge: column %q: %w", f.Name, err)
@@ -513,16 +538,7 @@ func assembleJoin(ctx context.Context, spec mergeSpec, left, right arrow.RecordB
 // coalesceKey is a key pair's output column: the left value where the row has a left
 // side, else the right value, both cast to typ.
 func coalesceKey(ctx context.Context, typ arrow.DataType, l, r arrow.Array, li, ri []int64) (arrow.Array, error) {
-	cast := func(a arrow.Array) (arrow.Array, error) {
-		if isCategory(a.DataType()) {
-			return decode(ctx, a)
-		}
-		if arrow.TypeEqual(a.DataType(), typ) {
-			a.Retain()
-			return a, nil
-		}
-		return compute.CastArray(ctx, a, compute.SafeCastOptions(typ))
-	}
+	cast := func(a arrow.Array) (arrow.Array, error) { return castKey(ctx, a, typ) }
 	lc, err := cast(l)
 	if err != nil {
 		return nil, err
@@ -551,8 +567,27 @@ func coalesceKey(ctx context.Context, typ arrow.DataType, l, r arrow.Array, li, 
 	return compute.TakeArray(ctx, both, ia)
 }
 
-// indexArray is an int64 array of the indices, null where an index is -1.
+// castKey is a key column as the result's type typ (categories decoded); the caller
+// releases it.
+func castKey(ctx context.Context, a arrow.Array, typ arrow.DataType) (arrow.Array, error) {
+	if isCategory(a.DataType()) {
+		return decode(ctx, a)
+	}
+	if arrow.TypeEqual(a.DataType(), typ) {
+		a.Retain()
+		return a, nil
+	}
+	return compute.CastArray(ctx, a, compute.SafeCastOptions(typ))
+}
+
+// indexArray is an int64 array of the indices, null where an index is -1. Without
+// nulls it shares idx's memory.
 func indexArray(mem memory.Allocator, idx []int64) arrow.Array {
+	if len(idx) == 0 || slices.Min(idx) >= 0 {
+		data := array.NewData(arrow.PrimitiveTypes.Int64, len(idx), []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(idx))}, nil, 0, 0)
+		defer data.Release()
+		return array.MakeFromData(data)
+	}
 	b := array.NewInt64Builder(mem)
 	defer b.Release()
 	b.Reserve(len(idx))
