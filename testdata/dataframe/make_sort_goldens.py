@@ -1,0 +1,37 @@
+#!/usr/bin/python3
+"""Golden results for the sort tests, computed by real pandas.
+
+Run with Debian's pandas: /usr/bin/python3 testdata/dataframe/make_sort_goldens.py
+It reads people-0.csv .. people-2.csv (written by make_goldens.py) and writes one golden
+CSV per sort in golden/sort_*.csv; dataframe/sort_test.go runs the same sorts with gask
+and compares row by row. Sorts are stable (kind="mergesort"), as gask's are.
+"""
+
+import os
+
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GOLDEN = os.path.join(HERE, "golden")
+
+
+def main():
+    df = pd.concat([pd.read_csv(os.path.join(HERE, f"people-{p}.csv"))
+                    for p in range(3)], ignore_index=True)
+    sorts = {
+        "sort_score": dict(by=["score"]),
+        "sort_city_score_desc": dict(by=["city", "score"], ascending=[True, False]),
+        "sort_grade_desc_nulls_first": dict(by=["grade", "id"],
+                                            ascending=[False, True],
+                                            na_position="first"),
+        "sort_ok_bonus": dict(by=["ok", "bonus"]),
+    }
+    for name, kw in sorts.items():
+        res = df.sort_values(kind="mergesort", **kw)
+        res.to_csv(os.path.join(GOLDEN, name + ".csv"), index=False, na_rep="",
+                   float_format="%.10g")
+    print(f"pandas {pd.__version__}: {len(df)} rows, sort goldens in {GOLDEN}")
+
+
+if __name__ == "__main__":
+    main()
