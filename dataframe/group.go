@@ -477,8 +477,14 @@ func (m *multiKeys) dictIDs(cols []arrow.Array, n int, dropna bool, out []int32)
 // switch per column, not per row); with dropna it also marks rows with a null key.
 func rowHashes(cols []arrow.Array, n int, dropna bool, h []uint64) (dropped []bool) {
 	clear(h)
+	var before []uint64
 	for _, c := range cols {
 		nulls := c.NullN() > 0
+		if nulls {
+			// A null's slot holds any value: its hash is the tuple's so far and the
+			// null marker, whatever the slot.
+			before = append(before[:0], h[:n]...)
+		}
 		switch a := c.(type) {
 		case *array.Int64:
 			for i, v := range a.Int64Values()[:n] {
@@ -508,7 +514,9 @@ func rowHashes(cols []arrow.Array, n int, dropna bool, h []uint64) (dropped []bo
 			}
 			cs := codes(a)
 			for i := range n {
-				h[i] = (h[i]+eh[cs[i]])*hashMul + 1
+				if e := int(cs[i]); e >= 0 && e < len(eh) { // a null's code may be anything
+					h[i] = (h[i]+eh[e])*hashMul + 1
+				}
 			}
 		}
 		if nulls {
@@ -517,7 +525,7 @@ func rowHashes(cols []arrow.Array, n int, dropna bool, h []uint64) (dropped []bo
 			}
 			for i := range n {
 				if c.IsNull(i) {
-					h[i] = (h[i]+nullHash)*hashMul + 1
+					h[i] = (before[i]+nullHash)*hashMul + 1
 					if dropna {
 						dropped[i] = true
 					}

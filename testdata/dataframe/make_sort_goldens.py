@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""Golden results for the sort tests, computed by real pandas.
+"""Golden results for the sort and drop_duplicates tests, computed by real pandas.
 
 Run with Debian's pandas: /usr/bin/python3 testdata/dataframe/make_sort_goldens.py
 It reads people-0.csv .. people-2.csv (written by make_goldens.py) and writes one golden
 CSV per sort in golden/sort_*.csv; dataframe/sort_test.go runs the same sorts with gask
 and compares row by row. Sorts are stable (kind="mergesort"), as gask's are.
+drop_duplicates goldens (golden/dedup_*.csv) are compared as sets of rows
+(dataframe/dedup_test.go): gask shuffles several partitions by the subset first.
 """
 
 import os
@@ -30,7 +32,17 @@ def main():
         res = df.sort_values(kind="mergesort", **kw)
         res.to_csv(os.path.join(GOLDEN, name + ".csv"), index=False, na_rep="",
                    float_format="%.10g")
-    print(f"pandas {pd.__version__}: {len(df)} rows, sort goldens in {GOLDEN}")
+    dedups = {
+        "dedup_city_first": dict(subset=["city"], keep="first"),
+        "dedup_city_grade_last": dict(subset=["city", "grade"], keep="last"),
+        "dedup_city_grade_ok_none": dict(subset=["city", "grade", "ok"], keep=False),
+    }
+    for name, kw in dedups.items():
+        res = df.drop_duplicates(**kw)
+        res.to_csv(os.path.join(GOLDEN, name + ".csv"), index=False, na_rep="",
+                   float_format="%.10g")
+    print(f"pandas {pd.__version__}: {len(df)} rows, sort and drop_duplicates"
+          f" goldens in {GOLDEN}")
 
 
 if __name__ == "__main__":
