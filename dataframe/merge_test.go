@@ -220,18 +220,22 @@ func TestMergeRandom(t *testing.T) {
 		}
 		return out
 	}
-	for _, spread := range []int64{1, 1_000_003} {
-		left, right := gen(300, spread), gen(200, spread)
+	for _, tc := range []struct {
+		spread int64
+		nl, nr int
+	}{{1, 300, 200}, {1_000_003, 300, 200}, {1, 0, 200}, {1, 300, 0}} {
+		spread := tc.spread
+		left, right := gen(tc.nl, spread), gen(tc.nr, spread)
 		for _, on := range [][]string{{"k"}, {"k", "s"}} {
 			for _, how := range []dataframe.JoinType{dataframe.Inner, dataframe.Left, dataframe.Right, dataframe.Outer, dataframe.Semi, dataframe.Anti} {
 				for _, strategy := range []dataframe.JoinStrategy{dataframe.HashShuffle, dataframe.Broadcast} {
 					if strategy == dataframe.Broadcast && how == dataframe.Outer {
 						continue
 					}
-					name := fmt.Sprintf("spread=%d/on=%v/%s/%s", spread, on, how, strategy)
+					name := fmt.Sprintf("spread=%d/rows=%d,%d/on=%v/%s/%s", spread, tc.nl, tc.nr, on, how, strategy)
 					t.Run(name, func(t *testing.T) {
 						ctx := checked(t)
-						m := dataframe.Merge(dataframe.FromRecords(left, 3), dataframe.FromRecords(right, 2),
+						m := dataframe.Merge(dataframe.FromRecords(left, 3), dataframe.FromRecords(right, 1+min(tc.nr, 1)),
 							dataframe.On(on...), dataframe.How(how), dataframe.Strategy(strategy), dataframe.MergePartitions(4))
 						tbl, err := m.Compute(ctx)
 						if err != nil {
