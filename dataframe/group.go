@@ -20,7 +20,7 @@ type grouper struct {
 	types   []arrow.DataType
 	dropna  bool
 	ngroups int
-	i64     map[int64]int32  // one int64 key
+	i64     *intTable        // one int64 key
 	str     map[string]int32 // one string key
 	nullID  int32            // the null key's group (single-key paths), -1 if none
 	multi   *multiKeys       // several keys, or a float or bool key
@@ -34,7 +34,7 @@ func newGrouper(mem memory.Allocator, types []arrow.DataType, dropna bool) *grou
 	g := &grouper{types: types, dropna: dropna, nullID: -1}
 	switch {
 	case len(types) == 1 && types[0].ID() == arrow.INT64:
-		g.i64 = map[int64]int32{}
+		g.i64 = newIntTable(0)
 	case len(types) == 1 && types[0].ID() == arrow.STRING:
 		g.str = map[string]int32{}
 	case len(types) > 0:
@@ -55,7 +55,7 @@ func (g *grouper) reserve(n int) {
 	}
 	switch {
 	case g.i64 != nil:
-		g.i64 = make(map[int64]int32, n)
+		g.i64 = newIntTable(n)
 	case g.str != nil:
 		g.str = make(map[string]int32, n)
 	case g.multi != nil:
@@ -104,13 +104,13 @@ func (g *grouper) ids(cols []arrow.Array, n int) []int32 {
 				continue
 			}
 			v := a.Value(i)
-			id, ok := g.i64[v]
+			id, ok := g.i64.get(v)
 			if !ok && g.probe {
 				id = -1
 			} else if !ok {
 				id = int32(g.ngroups)
 				g.ngroups++
-				g.i64[v] = id
+				g.i64.put(v, id)
 				kb.Append(v)
 			}
 			out[i] = id
@@ -159,12 +159,12 @@ func (g *grouper) denseInts(a *array.Int64, n int, out []int32) bool {
 		id := table[v-lo]
 		if id == -1 {
 			var ok bool
-			if id, ok = g.i64[v]; !ok && g.probe {
+			if id, ok = g.i64.get(v); !ok && g.probe {
 				id = -2 // looked up, absent
 			} else if !ok {
 				id = int32(g.ngroups)
 				g.ngroups++
-				g.i64[v] = id
+				g.i64.put(v, id)
 				kb.Append(v)
 			}
 			table[v-lo] = id
@@ -725,4 +725,53 @@ func mostlyDistinct(cols []arrow.Array, n int, dropna bool) bool {
 		est = m * math.Log(m/float64(zeros))
 	}
 	return est >= 0.5*float64(n)
+}
+
+// intTable maps int64 keys to group ids: open addressing with linear probing over
+// parallel arrays, which costs about one cache miss per lookup (a Go map costs more).
+type intTable struct {
+	keys []int64
+	ids  []int32 // id + 1; 0: empty slot
+	n    int
+}
+
+func newIntTable(n int) *intTable {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	return &intTable{keys: make([]int64, size), ids: make([]int32, size)}
+}
+
+func (t *intTable) get(k int64) (int32, bool) {
+	mask := uint64(len(t.keys) - 1)
+	for s := mix64(uint64(k)*hashMul) & mask; ; s = (s + 1) & mask {
+		id := t.ids[s]
+		if id == 0 {
+			return 0, false
+		}
+		if t.keys[s] == k {
+			return id - 1, true
+		}
+	}
+}
+
+// put adds k, which is not in the table.
+func (t *intTable) put(k int64, id int32) {
+	if 2*(t.n+1) > len(t.keys) {
+		old := *t
+		*t = *newIntTable(len(old.keys))
+		for s, oid := range old.ids {
+			if oid != 0 {
+				t.put(old.keys[s], oid-1)
+			}
+		}
+	}
+	mask := uint64(len(t.keys) - 1)
+	s := mix64(uint64(k)*hashMul) & mask
+	for t.ids[s] != 0 {
+		s = (s + 1) & mask
+	}
+	t.keys[s], t.ids[s] = k, id+1
+	t.n++
 }

@@ -65,3 +65,31 @@ func TestQuantileOf(t *testing.T) {
 		}
 	}
 }
+
+// TestIntTable checks the int64 table against a map through several growths.
+func TestIntTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	tab, ref := newIntTable(0), map[int64]int32{}
+	for i := range 50000 {
+		k := rng.Int64N(1 << 40)
+		if i%3 == 0 {
+			k = int64(i) // dense runs too
+		}
+		if _, ok := ref[k]; ok {
+			continue
+		}
+		ref[k] = int32(len(ref))
+		tab.put(k, ref[k])
+	}
+	for k, want := range ref {
+		if got, ok := tab.get(k); !ok || got != want {
+			t.Fatalf("get(%d) = %d, %v; want %d", k, got, ok, want)
+		}
+	}
+	for range 1000 {
+		k := -1 - rng.Int64N(1<<40)
+		if _, ok := tab.get(k); ok {
+			t.Fatalf("get(%d) found an absent key", k)
+		}
+	}
+}
