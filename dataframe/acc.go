@@ -41,6 +41,8 @@ func newAccumulator(fn string, in arrow.DataType) (accumulator, error) {
 		return &medianAcc{q: 0.5}, nil
 	case "quantile":
 		return &medianAcc{q: -1}, nil // q set by the caller
+	case "approx_quantile":
+		return &approxAcc{q: -1}, nil // q set by the caller
 	case "nunique":
 		return &nuniqueAcc{typ: in}, nil
 	case "any", "all":

@@ -142,7 +142,7 @@ func outputType(fn string, in arrow.DataType) (arrow.DataType, error) {
 		return in, nil
 	case "any", "all":
 		return arrow.FixedWidthTypes.Boolean, nil
-	case "mean", "std", "var", "median", "quantile", "corr":
+	case "mean", "std", "var", "median", "quantile", "approx_quantile", "corr":
 		if !numeric {
 			return nil, fmt.Errorf("%s needs numbers", fn)
 		}
@@ -354,7 +354,7 @@ func aggregate(df *DataFrame, keys []string, aggs []Agg, dropna bool, splitEvery
 		if err != nil {
 			return failed(fmt.Errorf("dataframe: %s(%s): %w, but %q is %s", a.Func, a.Column, err, a.Column, in))
 		}
-		if a.Func == "quantile" && (a.Q < 0 || a.Q > 1 || math.IsNaN(a.Q)) {
+		if (a.Func == "quantile" || a.Func == "approx_quantile") && (a.Q < 0 || a.Q > 1 || math.IsNaN(a.Q)) {
 			return failed(fmt.Errorf("dataframe: quantile(%s, %v): q must be between 0 and 1", a.Column, a.Q))
 		}
 		if seen[a.Name] {
@@ -399,7 +399,7 @@ func (s *aggSource) describe() string {
 		if a.Column2 != "" {
 			col += ", " + a.Column2
 		}
-		if a.Func == "quantile" {
+		if a.Func == "quantile" || a.Func == "approx_quantile" {
 			col += fmt.Sprintf(", %v", a.Q)
 		}
 		parts[i] = fmt.Sprintf("%s(%s) as %s", a.Func, col, a.Name)
@@ -594,6 +594,9 @@ func newAggState(ctx context.Context, spec aggSpec) (*aggState, error) {
 		}
 		if m, ok := acc.(*medianAcc); ok && a.Func == "quantile" {
 			m.q = a.Q
+		}
+		if t, ok := acc.(*approxAcc); ok {
+			t.q = a.Q
 		}
 		st.accs = append(st.accs, acc)
 	}
