@@ -189,7 +189,12 @@ func splitByHash(ctx context.Context, rec arrow.RecordBatch, keys []arrow.Array,
 		j := int(mix64(hv) % uint64(n))
 		parts[j] = append(parts[j], i)
 	}
-	out := make(recordList, 0, n)
+	return takeParts(ctx, rec, parts)
+}
+
+// takeParts cuts rec into one record per list of rows.
+func takeParts(ctx context.Context, rec arrow.RecordBatch, parts [][]int) (recordList, error) {
+	out := make(recordList, 0, len(parts))
 	for _, p := range parts {
 		r, err := takeRows(ctx, rec, p)
 		if err != nil {

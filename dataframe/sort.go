@@ -413,16 +413,7 @@ func init() {
 			}
 			parts[j] = append(parts[j], i)
 		}
-		out := make(recordList, 0, spec.N)
-		for _, p := range parts {
-			r, err := takeRows(ctx, rec, p)
-			if err != nil {
-				out.Release()
-				return nil, err
-			}
-			out = append(out, r)
-		}
-		return out, nil
+		return takeParts(ctx, rec, parts)
 	})
 	// Output partition j: its shards in input order, sorted stably.
 	register(sortMergeName, func(ctx context.Context, args []any) (any, error) {
