@@ -1,15 +1,18 @@
 package dataframe
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -152,5 +155,55 @@ func TestTDigest(t *testing.T) {
 	var empty tdigest
 	if _, ok := empty.quantile(0.5); ok {
 		t.Fatal("an empty digest has a quantile")
+	}
+}
+
+// TestGatherRecords gathers rows from sliced records (offsets into shared buffers)
+// with nulls, against concatenating and taking.
+func TestGatherRecords(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ctx := compute.WithAllocator(context.Background(), mem)
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "i", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "f", Type: arrow.PrimitiveTypes.Float32, Nullable: true},
+		{Name: "b", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	for i := range 40 {
+		valid := i%7 != 3
+		b.Field(0).(*array.Int64Builder).AppendValues([]int64{int64(i)}, []bool{valid})
+		b.Field(1).(*array.StringBuilder).AppendValues([]string{strings.Repeat("x", i%5) + fmt.Sprint(i)}, []bool{i%5 != 1})
+		b.Field(2).(*array.Float32Builder).AppendValues([]float32{float32(i) / 2}, []bool{valid})
+		b.Field(3).(*array.BooleanBuilder).AppendValues([]bool{i%2 == 0}, []bool{i%3 != 0})
+	}
+	whole := b.NewRecordBatch()
+	defer whole.Release()
+	parts := []arrow.RecordBatch{whole.NewSlice(3, 17), whole.NewSlice(17, 18), whole.NewSlice(25, 40)}
+	defer func() {
+		for _, p := range parts {
+			p.Release()
+		}
+	}()
+	order := []int{29, 0, 14, 15, 3, 3, 28, 7, 1, 20}
+	got, err := gatherRecords(ctx, parts, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Release()
+	cat, err := concatRecords(ctx, parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Release()
+	want, err := takeRows(ctx, cat, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer want.Release()
+	if !array.RecordEqual(got, want) {
+		t.Fatalf("gathered\n%v\ntaken\n%v", got, want)
 	}
 }

@@ -426,24 +426,100 @@ func init() {
 			}
 			shards = append(shards, l[j])
 		}
-		rec, err := concatRecords(ctx, shards)
-		if err != nil {
-			return nil, err
-		}
-		defer rec.Release()
+		// The sort keys of all shards together; the rows are then gathered from the
+		// shards in sorted order, each value copied once.
 		keys := make([]sortKeys, len(spec.By))
+		n := 0
+		for _, sh := range shards {
+			n += int(sh.NumRows())
+		}
 		for c, name := range spec.By {
-			col, err := sortColumn(rec, name)
-			if err != nil {
-				return nil, err
+			for _, sh := range shards {
+				col, err := sortColumn(sh, name)
+				if err != nil {
+					return nil, err
+				}
+				k := keysOf(col, false)
+				keys[c].Ints = append(keys[c].Ints, k.Ints...)
+				keys[c].Floats = append(keys[c].Floats, k.Floats...)
+				keys[c].Strs = append(keys[c].Strs, k.Strs...)
+				keys[c].Missing = append(keys[c].Missing, k.Missing...)
 			}
-			keys[c] = keysOf(col, false)
 		}
-		order := make([]int, rec.NumRows())
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortStableFunc(order, rowOrder(spec, keys))
-		return takeRows(ctx, rec, order)
+		return gatherRecords(ctx, shards, sortedRows(spec, keys, n))
 	})
+}
+
+// sortedRows is the order of n rows sorted by keys, stably: ties are broken by row
+// number, which lets an unstable O(n log n) sort give a stable result. One present
+// integer, float or string key sorts as (key, row) pairs, without a comparison
+// closure per pair.
+func sortedRows(spec sortSpec, keys []sortKeys, n int) []int {
+	if len(keys) == 1 {
+		k := &keys[0]
+		switch {
+		case k.Ints != nil:
+			return sortPairs(k.Ints, k.Missing, spec.Asc[0], spec.NullsFirst)
+		case k.Floats != nil:
+			return sortPairs(k.Floats, k.Missing, spec.Asc[0], spec.NullsFirst)
+		case k.Strs != nil:
+			return sortPairs(k.Strs, k.Missing, spec.Asc[0], spec.NullsFirst)
+		}
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	byKeys := rowOrder(spec, keys)
+	slices.SortFunc(order, func(a, b int) int {
+		if r := byKeys(a, b); r != 0 {
+			return r
+		}
+		return cmp.Compare(a, b)
+	})
+	return order
+}
+
+// sortPairs sorts rows by one key column: present values as (value, row) pairs, the
+// missing ones before or after them in row order.
+func sortPairs[T cmp.Ordered](vs []T, missing []bool, asc, nullsFirst bool) []int {
+	type pair struct {
+		v T
+		r int
+	}
+	pairs := make([]pair, 0, len(vs))
+	var absent []int
+	for r, v := range vs {
+		if missing[r] {
+			absent = append(absent, r)
+		} else {
+			pairs = append(pairs, pair{v, r})
+		}
+	}
+	if asc {
+		slices.SortFunc(pairs, func(a, b pair) int {
+			if c := cmp.Compare(a.v, b.v); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.r, b.r)
+		})
+	} else {
+		slices.SortFunc(pairs, func(a, b pair) int {
+			if c := cmp.Compare(b.v, a.v); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.r, b.r)
+		})
+	}
+	out := make([]int, 0, len(vs))
+	if nullsFirst {
+		out = append(out, absent...)
+	}
+	for _, p := range pairs {
+		out = append(out, p.r)
+	}
+	if !nullsFirst {
+		out = append(out, absent...)
+	}
+	return out
 }
