@@ -15,7 +15,6 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,7 +59,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		}
 		defer stop()
 	}
-	resetPeak()
+	h2oq.ResetPeak()
 	t0 := time.Now()
 	// id1..id3 as categories, as the peers load them (Polars Categorical, Dask category).
 	x, err := dataframe.ReadCSV(path, dataframe.Blocksize(blocksize), dataframe.Categorical("id1", "id2", "id3")).Persist(ctx, opts...)
@@ -73,7 +72,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		return err
 	}
 	arrowMiB := float64(sched.SizeOf(all)) / (1 << 20)
-	fmt.Printf("%s arrow_mib=%.0f%s\n", h2oq.Line("gask", "load", load, all.NumRows(), h2oq.Sums(all, []string{"id1", "id2", "id3", "id4", "id5", "id6"})), arrowMiB, peakField())
+	fmt.Printf("%s arrow_mib=%.0f%s\n", h2oq.Line("gask", "load", load, all.NumRows(), h2oq.Sums(all, []string{"id1", "id2", "id3", "id4", "id5", "id6"})), arrowMiB, h2oq.PeakField())
 	all.Release()
 	for _, q := range h2oq.GroupBy() {
 		if only != "" && !slices.Contains(strings.Split(only, ","), q.Name) {
@@ -85,7 +84,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		}
 		runtime.GC()
 		debug.FreeOSMemory()
-		resetPeak()
+		h2oq.ResetPeak()
 		best := 0.0
 		var rows int64
 		var sums []float64
@@ -102,7 +101,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 			rows, sums = tbl.NumRows(), h2oq.Sums(tbl, q.Keys)
 			tbl.Release()
 		}
-		fmt.Println(h2oq.Line("gask", q.Name, best, rows, sums) + peakField())
+		fmt.Println(h2oq.Line("gask", q.Name, best, rows, sums) + h2oq.PeakField())
 	}
 	return nil
 }
@@ -119,24 +118,3 @@ func startProfile(path string) (stop func(), err error) {
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
-// resetPeak resets the process's peak resident memory (VmHWM) to its current size
-// (Linux: clear_refs 5), so the next peakField measures one step.
-func resetPeak() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-// peakField is " peak_rss_mib=N", the peak resident memory since resetPeak, or "" where
-// /proc does not say.
-func peakField() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return ""
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			if err == nil {
-				return fmt.Sprintf(" peak_rss_mib=%.0f", kb/1024)
-			}
-		}
-	}
-	return ""
-}

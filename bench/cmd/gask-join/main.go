@@ -18,7 +18,6 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -64,7 +63,7 @@ func run(ctx context.Context, paths []string, runs int, schedName, only, cpuprof
 		}
 		defer pprof.StopCPUProfile()
 	}
-	resetPeak()
+	h2oq.ResetPeak()
 	t0 := time.Now()
 	// id4 and id5 (10 and 1e4 distinct values) as categories; id6 (1e7 distinct values)
 	// as plain strings, which a dictionary would not make smaller, only slower.
@@ -92,7 +91,7 @@ func run(ctx context.Context, paths []string, runs int, schedName, only, cpuprof
 		tbl.Release()
 	}
 	arrowBytes += sched.SizeOf(x)
-	fmt.Printf("%s arrow_mib=%.0f%s\n", h2oq.Line("gask", "load", load, x.NumRows(), h2oq.JoinSums(x)[:1]), float64(arrowBytes)/(1<<20), peakField())
+	fmt.Printf("%s arrow_mib=%.0f%s\n", h2oq.Line("gask", "load", load, x.NumRows(), h2oq.JoinSums(x)[:1]), float64(arrowBytes)/(1<<20), h2oq.PeakField())
 	x.Release()
 	for _, q := range h2oq.Join() {
 		if only != "" && !slices.Contains(strings.Split(only, ","), q.Name) {
@@ -100,7 +99,7 @@ func run(ctx context.Context, paths []string, runs int, schedName, only, cpuprof
 		}
 		runtime.GC()
 		debug.FreeOSMemory()
-		resetPeak()
+		h2oq.ResetPeak()
 		best := 0.0
 		var rows int64
 		var sums []float64
@@ -117,29 +116,8 @@ func run(ctx context.Context, paths []string, runs int, schedName, only, cpuprof
 			rows, sums = tbl.NumRows(), h2oq.JoinSums(tbl)
 			tbl.Release()
 		}
-		fmt.Println(h2oq.Line("gask", q.Name, best, rows, sums) + peakField())
+		fmt.Println(h2oq.Line("gask", q.Name, best, rows, sums) + h2oq.PeakField())
 	}
 	return nil
 }
 
-// resetPeak resets the process's peak resident memory (VmHWM) to its current size
-// (Linux: clear_refs 5), so the next peakField measures one step.
-func resetPeak() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-// peakField is " peak_rss_mib=N", the peak resident memory since resetPeak, or "" where
-// /proc does not say.
-func peakField() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return ""
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			if err == nil {
-				return fmt.Sprintf(" peak_rss_mib=%.0f", kb/1024)
-			}
-		}
-	}
-	return ""
-}

@@ -83,7 +83,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 	// the strings themselves, as the peers' VARCHAR / String / object columns do.
 	var x *dataframe.DataFrame
 	best := math.Inf(1)
-	resetPeak()
+	h2oq.ResetPeak()
 	for r := 0; r < runs; r++ {
 		x = nil
 		runtime.GC()
@@ -95,7 +95,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		}
 		best = min(best, time.Since(t0).Seconds())
 	}
-	peak := peakField()
+	peak := h2oq.PeakField()
 	all, err := x.Compute(ctx, opts...) // holds no copy: the table shares the persisted buffers
 	if err != nil {
 		return err
@@ -132,7 +132,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		}
 		runtime.GC()
 		debug.FreeOSMemory()
-		resetPeak()
+		h2oq.ResetPeak()
 		best := math.Inf(1)
 		var rows int64
 		var check string
@@ -143,7 +143,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 				return fmt.Errorf("%s: %w", s.name, err)
 			}
 			best = min(best, time.Since(t0).Seconds())
-			peak = peakField() // before the checksum's own work
+			peak = h2oq.PeakField() // before the checksum's own work
 			rows = tbl.NumRows()
 			check, err = orderSums(tbl, s.by)
 			tbl.Release()
@@ -239,24 +239,3 @@ func formatNum(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
-// resetPeak resets the process's peak resident memory (VmHWM) to its current size
-// (Linux: clear_refs 5), so the next peakField measures one step.
-func resetPeak() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-// peakField is " peak_rss_mib=N", the peak resident memory since resetPeak, or "" where
-// /proc does not say.
-func peakField() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return ""
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			if err == nil {
-				return fmt.Sprintf(" peak_rss_mib=%.0f", kb/1024)
-			}
-		}
-	}
-	return ""
-}

@@ -1,0 +1,30 @@
+package h2oq
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// ResetPeak resets the process's peak resident memory (VmHWM) to its current size
+// (Linux: clear_refs 5), so that the next PeakField measures one step.
+func ResetPeak() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// PeakField is " peak_rss_mib=N", the peak resident memory since ResetPeak, for a
+// runner's output line; "" where /proc does not say.
+func PeakField() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err == nil {
+				return fmt.Sprintf(" peak_rss_mib=%.0f", kb/1024)
+			}
+		}
+	}
+	return ""
+}
