@@ -120,4 +120,3 @@ func run(ctx context.Context, paths []string, runs int, schedName, only, cpuprof
 	}
 	return nil
 }
-

@@ -238,4 +238,3 @@ func formatNum(v float64) string {
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
-
