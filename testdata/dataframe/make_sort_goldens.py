@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden results for the sort and drop_duplicates tests, computed by real pandas.
+"""Golden results for the sort, drop_duplicates and cumulative tests, by real pandas.
 
 Run with Debian's pandas: /usr/bin/python3 testdata/dataframe/make_sort_goldens.py
 It reads people-0.csv .. people-2.csv (written by make_goldens.py) and writes one golden
@@ -7,6 +7,7 @@ CSV per sort in golden/sort_*.csv; dataframe/sort_test.go runs the same sorts wi
 and compares row by row. Sorts are stable (kind="mergesort"), as gask's are.
 drop_duplicates goldens (golden/dedup_*.csv) are compared as sets of rows
 (dataframe/dedup_test.go): gask shuffles several partitions by the subset first.
+Cumulative goldens (golden/cum*.csv) are compared row by row (dataframe/cum_test.go).
 """
 
 import os
@@ -41,8 +42,16 @@ def main():
         res = df.drop_duplicates(**kw)
         res.to_csv(os.path.join(GOLDEN, name + ".csv"), index=False, na_rep="",
                    float_format="%.10g")
-    print(f"pandas {pd.__version__}: {len(df)} rows, sort and drop_duplicates"
-          f" goldens in {GOLDEN}")
+    cums = {
+        "cumsum": df[["id", "score", "bonus"]].cumsum(),
+        "cummax": df[["score", "bonus"]].cummax(),
+        "cummin": df[["score", "grade"]].cummin(),
+    }
+    for name, res in cums.items():
+        res.to_csv(os.path.join(GOLDEN, name + ".csv"), index=False, na_rep="",
+                   float_format="%.10g")
+    print(f"pandas {pd.__version__}: {len(df)} rows, sort, drop_duplicates and"
+          f" cumulative goldens in {GOLDEN}")
 
 
 if __name__ == "__main__":
