@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gask-dev/gask/graph"
 )
@@ -145,7 +146,7 @@ type cumCarry struct {
 	Has []bool
 }
 
-func combineF(op string, a, b float64) float64 {
+func combine[T int64 | float64](op string, a, b T) T {
 	switch op {
 	case "sum":
 		return a + b
@@ -157,16 +158,58 @@ func combineF(op string, a, b float64) float64 {
 	return min(a, b)
 }
 
-func combineI(op string, a, b int64) int64 {
-	switch op {
-	case "sum":
-		return a + b
-	case "prod":
-		return a * b
-	case "max":
-		return max(a, b)
+// running returns the running values of vs (missing where present is false),
+// starting from acc when has, and whether it ended with a value; with fromCarry every
+// present value is just combined with acc (the carry applied to local running values).
+func running[T int64 | float64](op string, vs []T, present func(int) bool, acc T, has, fromCarry bool, b interface {
+	UnsafeAppend(T)
+	UnsafeAppendBoolToBitmap(bool)
+}) {
+	for i, v := range vs {
+		switch {
+		case !present(i):
+			b.UnsafeAppendBoolToBitmap(false)
+			continue
+		case fromCarry:
+			b.UnsafeAppend(combine(op, acc, v))
+			continue
+		case has:
+			acc = combine(op, acc, v)
+		default:
+			acc, has = v, true
+		}
+		b.UnsafeAppend(acc)
 	}
-	return min(a, b)
+}
+
+// cumColumn is col's running values (or, with carry's value and fromCarry, col's
+// values combined with it); col is int64 or float64.
+func cumColumn(mem memory.Allocator, op string, col arrow.Array, c int, carry *cumCarry, fromCarry bool) (arrow.Array, error) {
+	has := carry != nil && carry.Has[c]
+	switch a := col.(type) {
+	case *array.Float64:
+		b := array.NewFloat64Builder(mem)
+		defer b.Release()
+		b.Reserve(a.Len())
+		var acc float64
+		if has {
+			acc = carry.F[c]
+		}
+		vs := a.Float64Values()
+		running(op, vs, func(i int) bool { return a.IsValid(i) && !math.IsNaN(vs[i]) }, acc, has, fromCarry, b)
+		return b.NewArray(), nil
+	case *array.Int64:
+		b := array.NewInt64Builder(mem)
+		defer b.Release()
+		b.Reserve(a.Len())
+		var acc int64
+		if has {
+			acc = carry.I[c]
+		}
+		running(op, a.Int64Values(), a.IsValid, acc, has, fromCarry, b)
+		return b.NewArray(), nil
+	}
+	return nil, fmt.Errorf("dataframe: cum%s: column is %s", op, col.DataType())
 }
 
 // runColumns replaces spec's columns of rec by their running values, starting from
@@ -190,55 +233,11 @@ func runColumns(ctx context.Context, spec cumSpec, rec arrow.RecordBatch, carry 
 		if err != nil {
 			return nil, err
 		}
-		n := col.Len()
-		has := carry != nil && carry.Has[c]
-		var out arrow.Array
-		if spec.Float[c] {
-			vs := col.(*array.Float64)
-			acc := 0.0
-			if has {
-				acc = carry.F[c]
-			}
-			b := array.NewFloat64Builder(mem)
-			b.Reserve(n)
-			for i := range n {
-				if vs.IsNull(i) || math.IsNaN(vs.Value(i)) {
-					b.UnsafeAppendBoolToBitmap(false)
-					continue
-				}
-				if has {
-					acc = combineF(spec.Op, acc, vs.Value(i))
-				} else {
-					acc, has = vs.Value(i), true
-				}
-				b.UnsafeAppend(acc)
-			}
-			out = b.NewArray()
-			b.Release()
-		} else {
-			vs := col.(*array.Int64)
-			var acc int64
-			if has {
-				acc = carry.I[c]
-			}
-			b := array.NewInt64Builder(mem)
-			b.Reserve(n)
-			for i := range n {
-				if vs.IsNull(i) {
-					b.UnsafeAppendBoolToBitmap(false)
-					continue
-				}
-				if has {
-					acc = combineI(spec.Op, acc, vs.Value(i))
-				} else {
-					acc, has = vs.Value(i), true
-				}
-				b.UnsafeAppend(acc)
-			}
-			out = b.NewArray()
-			b.Release()
-		}
+		out, err := cumColumn(mem, spec.Op, col, c, carry, false)
 		col.Release()
+		if err != nil {
+			return nil, err
+		}
 		made = append(made, out)
 		cols[idx[0]] = out
 		fields[idx[0]] = arrow.Field{Name: name, Type: typ, Nullable: true}
@@ -276,13 +275,13 @@ func init() {
 				switch a := col.(type) {
 				case *array.Float64:
 					if out.Has[c] {
-						out.F[c] = combineF(spec.Op, out.F[c], a.Value(i))
+						out.F[c] = combine(spec.Op, out.F[c], a.Value(i))
 					} else {
 						out.F[c] = a.Value(i)
 					}
 				case *array.Int64:
 					if out.Has[c] {
-						out.I[c] = combineI(spec.Op, out.I[c], a.Value(i))
+						out.I[c] = combine(spec.Op, out.I[c], a.Value(i))
 					} else {
 						out.I[c] = a.Value(i)
 					}
@@ -319,36 +318,9 @@ func runColumnsFrom(ctx context.Context, spec cumSpec, local arrow.RecordBatch, 
 		if !carry.Has[c] {
 			continue
 		}
-		col := local.Column(idx)
-		n := col.Len()
-		var out arrow.Array
-		switch a := col.(type) {
-		case *array.Float64:
-			b := array.NewFloat64Builder(mem)
-			b.Reserve(n)
-			for i := range n {
-				if a.IsNull(i) {
-					b.UnsafeAppendBoolToBitmap(false)
-				} else {
-					b.UnsafeAppend(combineF(spec.Op, carry.F[c], a.Value(i)))
-				}
-			}
-			out = b.NewArray()
-			b.Release()
-		case *array.Int64:
-			b := array.NewInt64Builder(mem)
-			b.Reserve(n)
-			for i := range n {
-				if a.IsNull(i) {
-					b.UnsafeAppendBoolToBitmap(false)
-				} else {
-					b.UnsafeAppend(combineI(spec.Op, carry.I[c], a.Value(i)))
-				}
-			}
-			out = b.NewArray()
-			b.Release()
-		default:
-			return nil, fmt.Errorf("dataframe: cum%s: column %q is %s", spec.Op, name, col.DataType())
+		out, err := cumColumn(mem, spec.Op, local.Column(idx), c, carry, true)
+		if err != nil {
+			return nil, err
 		}
 		made = append(made, out)
 		cols[idx] = out

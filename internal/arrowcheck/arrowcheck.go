@@ -290,20 +290,7 @@ func (v *verifier) message(body int64) error {
 // SchemaMessage verifies an encapsulated IPC message holding a schema, as Parquet
 // files store their Arrow schema (ARROW:schema, after base64): an optional
 // continuation marker, the metadata length, then the Message flatbuffer.
-func SchemaMessage(b []byte) error {
-	if len(b) >= 4 && binary.LittleEndian.Uint32(b) == 0xFFFFFFFF {
-		b = b[4:]
-	}
-	if len(b) < 4 {
-		return corrupt("schema message of %d bytes", len(b))
-	}
-	n := int64(int32(binary.LittleEndian.Uint32(b)))
-	if n <= 0 || n > int64(len(b)-4) {
-		return corrupt("schema message claims %d bytes of metadata, has %d", n, len(b)-4)
-	}
-	v := &verifier{buf: b[4 : 4+n]}
-	return v.message(-1)
-}
+func SchemaMessage(b []byte) error { return verifyBlockMessage(b, -1) }
 
 var magic = []byte("ARROW1")
 
@@ -364,7 +351,8 @@ func File(r io.ReaderAt, size int64) error {
 	return nil
 }
 
-// verifyBlockMessage verifies a block's metadata: continuation marker, length, Message.
+// verifyBlockMessage verifies an encapsulated message's metadata: continuation marker,
+// length, Message; body is the size available for its body (-1: unknown).
 func verifyBlockMessage(b []byte, body int64) error {
 	if len(b) >= 4 && binary.LittleEndian.Uint32(b) == 0xFFFFFFFF {
 		b = b[4:]
