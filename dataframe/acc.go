@@ -1,6 +1,7 @@
 package dataframe
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"runtime"
@@ -416,17 +417,17 @@ func (a *pickAcc) update(ids []int32, col arrow.Array) {
 		switch c := col.(type) {
 		case *array.Int64:
 			v := c.Value(r)
-			if !a.has[g] || a.better(cmpOrdered(v, a.i[g])) {
+			if !a.has[g] || a.better(cmp.Compare(v, a.i[g])) {
 				a.i[g] = v
 			}
 		case *array.Float64:
 			v := c.Value(r)
-			if !a.has[g] || a.better(cmpOrdered(v, a.f[g])) {
+			if !a.has[g] || a.better(cmp.Compare(v, a.f[g])) {
 				a.f[g] = v
 			}
 		case *array.String:
 			v := c.Value(r)
-			if !a.has[g] || a.better(cmpOrdered(v, a.s[g])) {
+			if !a.has[g] || a.better(cmp.Compare(v, a.s[g])) {
 				a.s[g] = string([]byte(v)) // the array's bytes go away with it
 			}
 		case *array.Boolean:
@@ -437,16 +438,6 @@ func (a *pickAcc) update(ids []int32, col arrow.Array) {
 		}
 		a.has[g] = true
 	}
-}
-
-func cmpOrdered[T int64 | float64 | string](x, y T) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 func (a *pickAcc) stateWidth() int { return 1 }

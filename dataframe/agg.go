@@ -670,15 +670,7 @@ func (st *aggState) updateWith(ctx context.Context, rec arrow.RecordBatch, adopt
 	if adoptDistinct && len(keys) > 0 && n >= 1<<14 && mostlyDistinct(keys, n, st.spec.DropNA) {
 		// Category keys stay dictionary-encoded in the partial result (the grouper
 		// that merges it reads either encoding); result decodes them.
-		for _, k := range keys {
-			k.Retain()
-		}
-		st.fixedKeys = slices.Clone(keys)
-		st.g.ngroups = n
-		ids = make([]int32, n)
-		for i := range ids {
-			ids[i] = int32(i)
-		}
+		ids = st.adoptKeys(keys, n)
 	} else {
 		if st.g.multi != nil {
 			st.g.reserve(n) // many-column keys: mostly many groups
@@ -777,16 +769,22 @@ func combineStates(ctx context.Context, args []any) (*aggState, error) {
 func (st *aggState) adopt(rec arrow.RecordBatch) {
 	n := int(rec.NumRows())
 	nk := len(st.spec.Keys)
-	st.fixedKeys = slices.Clone(rec.Columns()[:nk])
-	for _, k := range st.fixedKeys {
+	st.mergeStates(st.adoptKeys(rec.Columns()[:nk], n), rec)
+}
+
+// adoptKeys makes n rows of key columns the groups, one row each, and returns their
+// group ids (0..n-1).
+func (st *aggState) adoptKeys(keys []arrow.Array, n int) []int32 {
+	for _, k := range keys {
 		k.Retain()
 	}
+	st.fixedKeys = slices.Clone(keys)
 	st.g.ngroups = n
 	ids := make([]int32, n)
 	for i := range ids {
 		ids[i] = int32(i)
 	}
-	st.mergeStates(ids, rec)
+	return ids
 }
 
 // merge adds a partial result.

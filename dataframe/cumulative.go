@@ -158,21 +158,22 @@ func combine[T int64 | float64](op string, a, b T) T {
 	return min(a, b)
 }
 
-// running returns the running values of vs (missing where present is false),
-// starting from acc when has, and whether it ended with a value; with fromCarry every
-// present value is just combined with acc (the carry applied to local running values).
-func running[T int64 | float64](op string, vs []T, present func(int) bool, acc T, has, fromCarry bool, b interface {
+// running appends the running values of vs (missing where present is false) to b;
+// with a carry, every present value is instead combined with *carry (the carry of the
+// partitions before, applied to local running values).
+func running[T int64 | float64](op string, vs []T, present func(int) bool, carry *T, b interface {
 	UnsafeAppend(T)
 	UnsafeAppendBoolToBitmap(bool)
 }) {
+	var acc T
+	has := false
 	for i, v := range vs {
 		switch {
 		case !present(i):
 			b.UnsafeAppendBoolToBitmap(false)
 			continue
-		case fromCarry:
-			b.UnsafeAppend(combine(op, acc, v))
-			continue
+		case carry != nil:
+			acc = combine(op, *carry, v)
 		case has:
 			acc = combine(op, acc, v)
 		default:
@@ -182,39 +183,37 @@ func running[T int64 | float64](op string, vs []T, present func(int) bool, acc T
 	}
 }
 
-// cumColumn is col's running values (or, with carry's value and fromCarry, col's
-// values combined with it); col is int64 or float64.
-func cumColumn(mem memory.Allocator, op string, col arrow.Array, c int, carry *cumCarry, fromCarry bool) (arrow.Array, error) {
-	has := carry != nil && carry.Has[c]
+// cumColumn is col's running values or, with a carry, col's values combined with
+// column c's carry; col is int64 or float64.
+func cumColumn(mem memory.Allocator, op string, col arrow.Array, c int, carry *cumCarry) (arrow.Array, error) {
 	switch a := col.(type) {
 	case *array.Float64:
 		b := array.NewFloat64Builder(mem)
 		defer b.Release()
 		b.Reserve(a.Len())
-		var acc float64
-		if has {
-			acc = carry.F[c]
+		var from *float64
+		if carry != nil {
+			from = &carry.F[c]
 		}
 		vs := a.Float64Values()
-		running(op, vs, func(i int) bool { return a.IsValid(i) && !math.IsNaN(vs[i]) }, acc, has, fromCarry, b)
+		running(op, vs, func(i int) bool { return a.IsValid(i) && !math.IsNaN(vs[i]) }, from, b)
 		return b.NewArray(), nil
 	case *array.Int64:
 		b := array.NewInt64Builder(mem)
 		defer b.Release()
 		b.Reserve(a.Len())
-		var acc int64
-		if has {
-			acc = carry.I[c]
+		var from *int64
+		if carry != nil {
+			from = &carry.I[c]
 		}
-		running(op, a.Int64Values(), a.IsValid, acc, has, fromCarry, b)
+		running(op, a.Int64Values(), a.IsValid, from, b)
 		return b.NewArray(), nil
 	}
 	return nil, fmt.Errorf("dataframe: cum%s: column is %s", op, col.DataType())
 }
 
-// runColumns replaces spec's columns of rec by their running values, starting from
-// carry (nil: nothing before).
-func runColumns(ctx context.Context, spec cumSpec, rec arrow.RecordBatch, carry *cumCarry) (arrow.RecordBatch, error) {
+// runColumns replaces spec's columns of rec by their running values within rec.
+func runColumns(ctx context.Context, spec cumSpec, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 	mem := compute.GetAllocator(ctx)
 	cols := slices.Clone(rec.Columns())
 	fields := slices.Clone(rec.Schema().Fields())
@@ -233,7 +232,7 @@ func runColumns(ctx context.Context, spec cumSpec, rec arrow.RecordBatch, carry 
 		if err != nil {
 			return nil, err
 		}
-		out, err := cumColumn(mem, spec.Op, col, c, carry, false)
+		out, err := cumColumn(mem, spec.Op, col, c, nil)
 		col.Release()
 		if err != nil {
 			return nil, err
@@ -251,7 +250,7 @@ func init() {
 		if !ok {
 			return nil, fmt.Errorf("dataframe: cumulative input is %T", args[1])
 		}
-		return runColumns(ctx, args[0].(cumSpec), rec, nil)
+		return runColumns(ctx, args[0].(cumSpec), rec)
 	})
 	// The carry through partition j: partition j's last running values, combined
 	// with the carry before it.
@@ -318,7 +317,7 @@ func runColumnsFrom(ctx context.Context, spec cumSpec, local arrow.RecordBatch, 
 		if !carry.Has[c] {
 			continue
 		}
-		out, err := cumColumn(mem, spec.Op, local.Column(idx), c, carry, true)
+		out, err := cumColumn(mem, spec.Op, local.Column(idx), c, carry)
 		if err != nil {
 			return nil, err
 		}

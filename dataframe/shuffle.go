@@ -165,17 +165,25 @@ func init() {
 		return splitByHash(ctx, rec, keys, n)
 	})
 	register(shuffleConcatName, func(ctx context.Context, args []any) (any, error) {
-		j := args[0].(int)
-		parts := make([]arrow.RecordBatch, 0, len(args)-1)
-		for _, a := range args[1:] {
-			l, ok := a.(recordList)
-			if !ok || j >= len(l) {
-				return nil, fmt.Errorf("dataframe: shuffle: shard %d of %T", j, a)
-			}
-			parts = append(parts, l[j])
+		parts, err := shards(args[0].(int), args[1:])
+		if err != nil {
+			return nil, fmt.Errorf("dataframe: shuffle: %w", err)
 		}
 		return concatRecords(ctx, parts)
 	})
+}
+
+// shards picks shard j of every split (a recordList each), borrowed.
+func shards(j int, splits []any) ([]arrow.RecordBatch, error) {
+	out := make([]arrow.RecordBatch, 0, len(splits))
+	for _, a := range splits {
+		l, ok := a.(recordList)
+		if !ok || j >= len(l) {
+			return nil, fmt.Errorf("shard %d of %T", j, a)
+		}
+		out = append(out, l[j])
+	}
+	return out, nil
 }
 
 // splitByHash spreads rec's rows over n records by a hash of the key columns (keys are

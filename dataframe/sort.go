@@ -177,9 +177,8 @@ func (k *sortKeys) compare(i int, o *sortKeys, j int) int {
 	return strings.Compare(k.Strs[i], o.Strs[j])
 }
 
-// keysOf reads a column as sortKeys. Strings point into the column's memory unless
-// clone says to copy them.
-func keysOf(col arrow.Array, clone bool) sortKeys {
+// keysOf reads a column as sortKeys; strings point into the column's memory.
+func keysOf(col arrow.Array) sortKeys {
 	n := col.Len()
 	k := sortKeys{Missing: make([]bool, n)}
 	for i := range n {
@@ -198,9 +197,6 @@ func keysOf(col arrow.Array, clone bool) sortKeys {
 		for i := range n {
 			if !k.Missing[i] {
 				k.Strs[i] = stringAt(col, i)
-				if clone {
-					k.Strs[i] = strings.Clone(k.Strs[i])
-				}
 			}
 		}
 	case *array.Boolean:
@@ -318,7 +314,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		all := keysOf(col, false)
+		all := keysOf(col)
 		var rows []int
 		for i := range all.len() {
 			if !all.Missing[i] {
@@ -390,7 +386,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		keys := keysOf(col, false)
+		keys := keysOf(col)
 		parts := make([][]int, spec.N)
 		nb := bounds.len()
 		for i := range keys.len() {
@@ -417,36 +413,32 @@ func init() {
 	})
 	// Output partition j: its shards in input order, sorted stably.
 	register(sortMergeName, func(ctx context.Context, args []any) (any, error) {
-		spec, j := args[0].(sortSpec), args[1].(int)
-		shards := make([]arrow.RecordBatch, 0, len(args)-2)
-		for _, a := range args[2:] {
-			l, ok := a.(recordList)
-			if !ok || j >= len(l) {
-				return nil, fmt.Errorf("dataframe: sort_values: shard %d of %T", j, a)
-			}
-			shards = append(shards, l[j])
+		spec := args[0].(sortSpec)
+		parts, err := shards(args[1].(int), args[2:])
+		if err != nil {
+			return nil, fmt.Errorf("dataframe: sort_values: %w", err)
 		}
 		// The sort keys of all shards together; the rows are then gathered from the
 		// shards in sorted order, each value copied once.
 		keys := make([]sortKeys, len(spec.By))
 		n := 0
-		for _, sh := range shards {
+		for _, sh := range parts {
 			n += int(sh.NumRows())
 		}
 		for c, name := range spec.By {
-			for _, sh := range shards {
+			for _, sh := range parts {
 				col, err := sortColumn(sh, name)
 				if err != nil {
 					return nil, err
 				}
-				k := keysOf(col, false)
+				k := keysOf(col)
 				keys[c].Ints = append(keys[c].Ints, k.Ints...)
 				keys[c].Floats = append(keys[c].Floats, k.Floats...)
 				keys[c].Strs = append(keys[c].Strs, k.Strs...)
 				keys[c].Missing = append(keys[c].Missing, k.Missing...)
 			}
 		}
-		return gatherRecords(ctx, shards, sortedRows(spec, keys, n))
+		return gatherRecords(ctx, parts, sortedRows(spec, keys, n))
 	})
 }
 

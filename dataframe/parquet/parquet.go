@@ -496,6 +496,8 @@ func releaseArrays(as []arrow.Array) {
 	}
 }
 
+// cmpOrdered is cmp.Compare except that NaN compares equal to everything, so that a
+// NaN statistic or literal never prunes a row group.
 func cmpOrdered[T int64 | float64 | string](x, y T) int {
 	switch {
 	case x < y:
