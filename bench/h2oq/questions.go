@@ -4,6 +4,7 @@ package h2oq
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -102,7 +103,30 @@ func Sums(tbl arrow.Table, keys []string) []float64 {
 func Line(peer, q string, seconds float64, rows int64, sums []float64) string {
 	parts := make([]string, len(sums))
 	for i, s := range sums {
-		parts[i] = strconv.FormatFloat(s, 'g', -1, 64)
+		parts[i] = FormatNum(s)
 	}
-	return fmt.Sprintf("peer=%s q=%s seconds=%.6f rows=%d sums=%s", peer, q, seconds, rows, strings.Join(parts, ","))
+	return LineFields(peer, q, seconds, rows, parts)
+}
+
+// LineFields is Line with the check fields already formatted (some are strings).
+func LineFields(peer, q string, seconds float64, rows int64, fields []string) string {
+	return fmt.Sprintf("peer=%s q=%s seconds=%.6f rows=%d sums=%s", peer, q, seconds, rows, strings.Join(fields, ","))
+}
+
+// FormatNum writes integral values below 1e15 as plain integers, other values of
+// ordinary size in plain decimal, and anything else in exponent form.
+func FormatNum(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case math.Abs(v) >= 1e-4 && math.Abs(v) < 1e15:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }

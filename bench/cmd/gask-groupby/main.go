@@ -13,12 +13,10 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/bench/h2oq"
 	"github.com/gask-dev/gask/dataframe"
 	"github.com/gask-dev/gask/sched"
@@ -44,21 +42,15 @@ func main() {
 var cpuprofile *string
 
 func run(ctx context.Context, path string, runs int, schedName string, blocksize int64, only string) error {
-	var opts []gask.Option
-	if schedName != "" {
-		s, err := gask.SchedulerFromName(schedName)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, gask.WithScheduler(s))
+	opts, err := h2oq.SchedulerOptions(schedName)
+	if err != nil {
+		return err
 	}
-	if *cpuprofile != "" {
-		stop, err := startProfile(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer stop()
+	stop, err := h2oq.StartProfile(*cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	h2oq.ResetPeak()
 	t0 := time.Now()
 	// id1..id3 as categories, as the peers load them (Polars Categorical, Dask category).
@@ -104,16 +96,4 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		fmt.Println(h2oq.Line("gask", q.Name, best, rows, sums) + h2oq.PeakField())
 	}
 	return nil
-}
-
-func startProfile(path string) (stop func(), err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -16,7 +16,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -44,25 +43,15 @@ func main() {
 }
 
 func run(ctx context.Context, paths []string, runs int, schedName, only, cpuprofile string) error {
-	var opts []gask.Option
-	if schedName != "" {
-		s, err := gask.SchedulerFromName(schedName)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, gask.WithScheduler(s))
+	opts, err := h2oq.SchedulerOptions(schedName)
+	if err != nil {
+		return err
 	}
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := h2oq.StartProfile(cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	h2oq.ResetPeak()
 	t0 := time.Now()
 	// id4 and id5 (10 and 1e4 distinct values) as categories; id6 (1e7 distinct values)

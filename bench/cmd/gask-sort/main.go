@@ -21,7 +21,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,7 +29,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
-	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/bench/h2oq"
 	"github.com/gask-dev/gask/dataframe"
 	"github.com/gask-dev/gask/sched"
@@ -70,13 +68,9 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 	if _, err := os.Stat(path); err != nil {
 		return err
 	}
-	var opts []gask.Option
-	if schedName != "" {
-		s, err := gask.SchedulerFromName(schedName)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, gask.WithScheduler(s))
+	opts, err := h2oq.SchedulerOptions(schedName)
+	if err != nil {
+		return err
 	}
 
 	// Load: id1..id3 as plain strings (no dictionary), so the string sort compares
@@ -102,26 +96,15 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 	}
 	fmt.Fprintf(os.Stderr, "gask-sort: %s, %d rows in %d partitions, runs %d, GOMAXPROCS %d\n",
 		path, all.NumRows(), x.NPartitions(), runs, runtime.GOMAXPROCS(0))
-	sums := h2oq.Sums(all, []string{"id1", "id2", "id3", "id4", "id5", "id6"})
-	fields := make([]string, len(sums))
-	for i, s := range sums {
-		fields[i] = formatNum(s)
-	}
-	fmt.Printf("peer=gask q=load seconds=%.6f rows=%d sums=%s arrow_mib=%.0f%s\n",
-		best, all.NumRows(), strings.Join(fields, ","), float64(sched.SizeOf(all))/(1<<20), peak)
+	fmt.Printf("%s arrow_mib=%.0f%s\n", h2oq.Line("gask", "load", best, all.NumRows(), h2oq.Sums(all, []string{"id1", "id2", "id3", "id4", "id5", "id6"})),
+		float64(sched.SizeOf(all))/(1<<20), peak)
 	all.Release()
 
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := h2oq.StartProfile(cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	var sortOpts []dataframe.SortOption
 	if parts > 0 {
 		sortOpts = append(sortOpts, dataframe.SortPartitions(parts))
@@ -152,7 +135,7 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 			}
 			runtime.GC()
 		}
-		fmt.Printf("peer=gask q=%s seconds=%.6f rows=%d sums=%s%s\n", s.name, best, rows, check, peak)
+		fmt.Println(h2oq.LineFields("gask", s.name, best, rows, []string{check}) + peak)
 	}
 	return nil
 }
@@ -219,22 +202,4 @@ func valueStr(a arrow.Array, i int) string {
 		return a.Value(i)
 	}
 	return a.ValueStr(i)
-}
-
-// formatNum writes integral values below 1e15 as plain integers and anything else
-// with the fewest digits that read back to the same float64, as the peer runners do.
-func formatNum(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	case math.Abs(v) >= 1e-4 && math.Abs(v) < 1e15:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
 }
