@@ -25,16 +25,16 @@
 # Exits non-zero if a peer fails or the peers disagree.
 set -euo pipefail
 shopt -s inherit_errexit
+script=run_groupby
+# shellcheck source=bench/peers/lib.sh
+source "$(dirname "$0")/lib.sh"
 # Paths given relative to the caller's directory, before moving to the root.
-abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 if [ -n "${GASK_GROUPBY_CSV:-}" ]; then GASK_GROUPBY_CSV=$(abspath "$GASK_GROUPBY_CSV"); fi
 if [ -n "${GASK_PEERS_RESULTS:-}" ]; then GASK_PEERS_RESULTS=$(abspath "$GASK_PEERS_RESULTS"); fi
 if [ "${1:-}" = "--check" ] && [ $# -ge 2 ]; then set -- "$1" "$(abspath "$2")" "${@:3}"; fi
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 peersdir=$root/bench/peers
-
-log() { echo "run_groupby: $*" >&2; }
 
 # check_results FILE PEER...: the seconds table and the agreement check; fails
 # if the peers disagree.
@@ -199,79 +199,22 @@ if [ ! -s "$csv" ]; then
 fi
 log "data $csv ($(wc -c <"$csv") bytes)"
 
-# --- install what is missing ---------------------------------------------------
-need() { printf '%s\n' "${peers[@]}" | grep -qx "$1"; }
-if need polars; then
-  command -v node >/dev/null || { log "polars needs node (apt-get install -y nodejs npm)"; exit 1; }
-  if [ ! -d "$peersdir/polars/node_modules/nodejs-polars" ] ||
-    [ ! -d "$peersdir/polars/node_modules/nodejs-polars-linux-x64-gnu" ]; then
-    log "npm install in bench/peers/polars"
-    # npm install, not npm ci: on Node 20 the native package needs to be a
-    # direct dependency, and npm ci may skip it.
-    (cd "$peersdir/polars" && npm install --no-audit --no-fund) >&2
-  fi
-fi
-if need gask; then
-  log "building bench/cmd/gask-groupby"
-  go build -o "$peersdir/gask-groupby" ./bench/cmd/gask-groupby >&2
-fi
-if need duckdb; then
-  bin=$peersdir/duckdb/duckdb-groupby
-  if [ ! -x "$bin" ] || [ "$peersdir/duckdb/main.go" -nt "$bin" ] || [ "$peersdir/duckdb/go.mod" -nt "$bin" ]; then
-    log "building bench/peers/duckdb/duckdb-groupby (cgo; the first build takes about a minute)"
-    (cd "$peersdir/duckdb" && CGO_ENABLED=1 go build -o duckdb-groupby .) >&2
-  fi
-fi
-if need dask; then
-  if ! /usr/bin/python3 -c 'import dask.dataframe, pandas' 2>/dev/null; then
-    log "/usr/bin/python3 cannot import dask.dataframe and pandas; install them with:"
-    log "  apt-get install -y python3-dask python3-pandas"
-    exit 1
-  fi
-fi
+# --- install / build what is missing ---------------------------------------------
+ensure_runners groupby .
 
-# --- run, one peer at a time ---------------------------------------------------
-resdir=${GASK_PEERS_RESULTS:-$peersdir/results}
-mkdir -p "$resdir"
-stamp=$(date +%Y%m%d-%H%M%S)
-results=$resdir/groupby_${size}_${stamp}.txt
-: >"$results"
-{
-  echo "# groupby $(basename "$csv") runs=$runs date=$(date -Is) host_cores=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
-} >>"$results"
-
-failed=()
-for p in "${peers[@]}"; do
-  log "running $p"
-  case $p in
+# --- run, one peer at a time -------------------------------------------------------
+peer_cmd() {
+  case $1 in
     gask) cmd=("$peersdir/gask-groupby" -runs "$runs" "$csv") ;;
     duckdb) cmd=("$peersdir/duckdb/duckdb-groupby" --runs "$runs" "$csv") ;;
     polars) cmd=(node "$peersdir/polars/groupby.mjs" --runs "$runs" "$csv") ;;
     dask) cmd=(/usr/bin/python3 "$peersdir/dask_groupby.py" --runs "$runs" "$csv") ;;
   esac
-  t0=$(date +%s.%N)
-  status=0
-  # The lines stream to stderr as they come; pipefail gives the peer's status.
-  "${cmd[@]}" | tee "$results.part" >&2 || status=$?
-  t1=$(date +%s.%N)
-  grep '^peer=' "$results.part" >>"$results" || true
-  rm -f "$results.part"
-  log "$p finished in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s (exit $status)"
-  if [ "$status" -ne 0 ]; then
-    failed+=("$p")
-  fi
-done
-log "results in $results"
+}
+new_results "groupby_$size" "groupby $(basename "$csv") runs=$runs"
+run_peers
 
-# --- table and agreement check ---------------------------------------------------
+# --- tables and agreement check ----------------------------------------------------
 status=0
 check_results "$results" "${peers[@]}" || status=1
-
-if [ ${#failed[@]} -gt 0 ]; then
-  log "FAILED: ${failed[*]}"
-  exit 1
-fi
-if [ "$status" -ne 0 ]; then
-  log "MISMATCH between peers (see above)"
-  exit 1
-fi
+verdict "$status"

@@ -35,16 +35,16 @@
 # Exits non-zero if a peer fails or the peers disagree.
 set -euo pipefail
 shopt -s inherit_errexit
+script=run_sort
+# shellcheck source=bench/peers/lib.sh
+source "$(dirname "$0")/lib.sh"
 # Paths given relative to the caller's directory, before moving to the root.
-abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 if [ -n "${GASK_SORT_CSV:-}" ]; then GASK_SORT_CSV=$(abspath "$GASK_SORT_CSV"); fi
 if [ -n "${GASK_PEERS_RESULTS:-}" ]; then GASK_PEERS_RESULTS=$(abspath "$GASK_PEERS_RESULTS"); fi
 if [ "${1:-}" = "--check" ] && [ $# -ge 2 ]; then set -- "$1" "$(abspath "$2")" "${@:3}"; fi
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 peersdir=$root/bench/peers
-
-log() { echo "run_sort: $*" >&2; }
 
 # check_results FILE STEPS PEER...: the seconds, speed-up and memory tables and
 # the agreement check of the steps (e.g. "s1,s2"; "" for those in the file);
@@ -285,94 +285,21 @@ fi
 log "data $csv ($(wc -c <"$csv") bytes)"
 
 # --- install / build what is missing ---------------------------------------------
-need() { printf '%s\n' "${peers[@]}" | grep -qx "$1"; }
-if need polars; then
-  command -v node >/dev/null || { log "polars needs node (apt-get install -y nodejs npm)"; exit 1; }
-  if [ ! -d "$peersdir/polars/node_modules/nodejs-polars" ] ||
-    [ ! -d "$peersdir/polars/node_modules/nodejs-polars-linux-x64-gnu" ]; then
-    log "npm install in bench/peers/polars"
-    # npm install, not npm ci: on Node 20 the native package needs to be a
-    # direct dependency, and npm ci may skip it.
-    (cd "$peersdir/polars" && npm install --no-audit --no-fund) >&2
-  fi
-fi
-if need gask; then
-  log "building bench/cmd/gask-sort"
-  go build -o "$peersdir/gask-sort" ./bench/cmd/gask-sort >&2
-fi
-if need duckdb; then
-  bin=$peersdir/duckdb/duckdb-sort
-  if [ ! -x "$bin" ] || [ "$peersdir/duckdb/sort/main.go" -nt "$bin" ] || [ "$peersdir/duckdb/go.mod" -nt "$bin" ]; then
-    log "building bench/peers/duckdb/duckdb-sort (cgo; the first build takes about a minute)"
-    (cd "$peersdir/duckdb" && CGO_ENABLED=1 go build -o duckdb-sort ./sort) >&2
-  fi
-fi
-if need dask; then
-  if ! /usr/bin/python3 -c 'import dask.dataframe, pandas' 2>/dev/null; then
-    log "/usr/bin/python3 cannot import dask.dataframe and pandas; install them with:"
-    log "  apt-get install -y python3-dask python3-pandas"
-    exit 1
-  fi
-fi
-timer=()
-if [ -x /usr/bin/time ]; then
-  timer=(/usr/bin/time -v)
-else
-  log "no /usr/bin/time (apt-get install -y time): no whole-process peak memory"
-fi
+ensure_runners sort sort
 
 # --- run, one peer at a time -------------------------------------------------------
-resdir=${GASK_PEERS_RESULTS:-$peersdir/results}
-mkdir -p "$resdir"
-stamp=$(date +%Y%m%d-%H%M%S)
-results=$resdir/sort_${stamp}.txt
-: >"$results"
-echo "# sort $(basename "$csv") runs=$runs steps=$steps dask_shuffle=$shuffle unstable=${GASK_SORT_UNSTABLE:-0} date=$(date -Is) host_cores=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results"
-
-failed=()
-for p in "${peers[@]}"; do
-  log "running $p"
-  case $p in
+peer_cmd() {
+  case $1 in
     gask) cmd=("$peersdir/gask-sort" -runs "$runs" -q "$steps" "$csv") ;;
     duckdb) cmd=("$peersdir/duckdb/duckdb-sort" --runs "$runs" --q "$steps" --tiebreak "$duck_tie" "$csv") ;;
     polars) cmd=(node "$peersdir/polars/sort.mjs" --runs "$runs" --q "$steps" "${polars_stable[@]}" "$csv") ;;
     dask) cmd=(/usr/bin/python3 "$peersdir/dask_sort.py" --runs "$runs" --q "$steps" --shuffle "$shuffle" --tiebreak "$dask_tie" "$csv") ;;
   esac
-  timefile=$results.time
-  rm -f "$timefile"
-  wrap=()
-  if [ ${#timer[@]} -gt 0 ]; then wrap=("${timer[@]}" -o "$timefile"); fi
-  t0=$(date +%s.%N)
-  status=0
-  # The lines stream to stderr as they come; pipefail gives the peer's status
-  # (which /usr/bin/time passes on).
-  "${wrap[@]}" "${cmd[@]}" | tee "$results.part" >&2 || status=$?
-  t1=$(date +%s.%N)
-  grep '^peer=' "$results.part" >>"$results" || true
-  rm -f "$results.part"
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-  rss=""
-  if [ -s "$timefile" ]; then
-    rss=$(awk -F': *' '/Maximum resident set size \(kbytes\)/ { printf "%.0f", $2 / 1024 }' "$timefile")
-  fi
-  rm -f "$timefile"
-  echo "# process peer=$p peak_rss_mib=$rss wall_seconds=$wall exit=$status" >>"$results"
-  log "$p finished in $wall s (exit $status${rss:+, peak RSS $rss MiB})"
-  if [ "$status" -ne 0 ]; then
-    failed+=("$p")
-  fi
-done
-log "results in $results"
+}
+new_results sort "sort $(basename "$csv") runs=$runs steps=$steps dask_shuffle=$shuffle unstable=${GASK_SORT_UNSTABLE:-0}"
+run_peers
 
 # --- tables and agreement check ----------------------------------------------------
 status=0
 check_results "$results" "$steps" "${peers[@]}" || status=1
-
-if [ ${#failed[@]} -gt 0 ]; then
-  log "FAILED: ${failed[*]}"
-  exit 1
-fi
-if [ "$status" -ne 0 ]; then
-  log "MISMATCH between peers (see above)"
-  exit 1
-fi
+verdict "$status"
