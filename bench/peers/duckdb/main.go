@@ -13,17 +13,14 @@
 package main
 
 import (
-	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"math"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/gask-dev/gask/bench/peers/duckdb/peer"
 )
 
 type question struct {
@@ -65,43 +62,22 @@ func run(path string, runs, threads int, only string) error {
 	if _, err := os.Stat(path); err != nil {
 		return err
 	}
-	// In-memory database; a single connection so every statement sees the
-	// same tables.
-	db, err := sql.Open("duckdb", "")
+	db, err := peer.Open(threads)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
-	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	exec := func(q string) error {
-		_, err := conn.ExecContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("%s: %w", q, err)
-		}
-		return nil
-	}
-	if threads > 0 {
-		if err := exec(fmt.Sprintf("SET threads TO %d", threads)); err != nil {
-			return err
-		}
-	}
-	var version string
-	if err := conn.QueryRowContext(ctx, "SELECT version()").Scan(&version); err == nil {
-		fmt.Fprintf(os.Stderr, "duckdb %s, csv %s, runs %d\n", version, path, runs)
-	}
+	exec := db.Exec
+	version, _ := db.Version()
+	fmt.Fprintf(os.Stderr, "duckdb %s, csv %s, runs %d\n", version, path, runs)
 
 	// Load, timed on its own (minimum over runs, like the questions).
 	load := fmt.Sprintf(`CREATE TABLE x AS SELECT * FROM read_csv(%s, header = true, delim = ',', columns = {
 		'id1': 'VARCHAR', 'id2': 'VARCHAR', 'id3': 'VARCHAR',
 		'id4': 'INTEGER', 'id5': 'INTEGER', 'id6': 'INTEGER',
-		'v1': 'INTEGER', 'v2': 'INTEGER', 'v3': 'DOUBLE'})`, sqlString(path))
+		'v1': 'INTEGER', 'v2': 'INTEGER', 'v3': 'DOUBLE'})`, peer.SQLString(path))
 	best := math.Inf(1)
+	peer.ResetPeakRSS()
 	for r := 0; r < runs; r++ {
 		if r > 0 {
 			if err := exec("DROP TABLE x"); err != nil {
@@ -114,7 +90,7 @@ func run(path string, runs, threads int, only string) error {
 		}
 		best = math.Min(best, time.Since(t0).Seconds())
 	}
-	if err := report(conn, ctx, "load", "x", best, []string{"v1", "v2", "v3"}); err != nil {
+	if err := db.Report("load", "x", best, []string{"v1", "v2", "v3"}); err != nil {
 		return err
 	}
 
@@ -129,6 +105,7 @@ func run(path string, runs, threads int, only string) error {
 			continue
 		}
 		best := math.Inf(1)
+		peer.ResetPeakRSS()
 		for r := 0; r < runs; r++ {
 			if err := exec("DROP TABLE IF EXISTS ans"); err != nil {
 				return err
@@ -139,63 +116,9 @@ func run(path string, runs, threads int, only string) error {
 			}
 			best = math.Min(best, time.Since(t0).Seconds())
 		}
-		if err := report(conn, ctx, q.name, "ans", best, q.sums); err != nil {
+		if err := db.Report(q.name, "ans", best, q.sums); err != nil {
 			return err
 		}
 	}
 	return exec("DROP TABLE IF EXISTS ans")
-}
-
-// report reads the row count and the column sums of table and prints the
-// line. The sums leave out NaN and NULL values (as SQL's sum and pandas'
-// skipna do); e.g. q9's r2 is NaN for a group whose v1 or v2 is constant.
-func report(conn *sql.Conn, ctx context.Context, name, table string, seconds float64, cols []string) error {
-	sel := []string{"count(*)::DOUBLE"}
-	for _, c := range cols {
-		sel = append(sel, fmt.Sprintf("coalesce(sum(%[1]s::DOUBLE) FILTER (WHERE NOT isnan(%[1]s::DOUBLE)), 0)", c))
-	}
-	q := fmt.Sprintf("SELECT %s FROM %s", strings.Join(sel, ", "), table)
-	vals := make([]sql.NullFloat64, len(sel))
-	ptrs := make([]any, len(sel))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := conn.QueryRowContext(ctx, q).Scan(ptrs...); err != nil {
-		return fmt.Errorf("%s: %w", q, err)
-	}
-	sums := make([]string, len(cols))
-	for i := range cols {
-		if vals[i+1].Valid {
-			sums[i] = formatNum(vals[i+1].Float64)
-		} else {
-			sums[i] = "NaN"
-		}
-	}
-	fmt.Printf("peer=duckdb q=%s seconds=%.6f rows=%d sums=%s\n",
-		name, seconds, int64(vals[0].Float64), strings.Join(sums, ","))
-	return nil
-}
-
-// formatNum writes integral values below 1e15 as plain integers and anything
-// else with the fewest digits that read back to the same float64, in
-// positional notation when 1e-4 <= |v| < 1e15, so the three runners print
-// the same text for the same number.
-func formatNum(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	case math.Abs(v) >= 1e-4 && math.Abs(v) < 1e15:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
-
-func sqlString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }

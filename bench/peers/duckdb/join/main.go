@@ -15,18 +15,14 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"math"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/gask-dev/gask/bench/peers/duckdb/peer"
 )
 
 type question struct {
@@ -92,42 +88,19 @@ func run(paths []string, runs, threads int, only string) error {
 		}
 		want[q] = true
 	}
-	// In-memory database; a single connection so every statement sees the
-	// same tables.
-	db, err := sql.Open("duckdb", "")
+	db, err := peer.Open(threads)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
-	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	exec := func(q string) error {
-		_, err := conn.ExecContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("%s: %w", q, err)
-		}
-		return nil
-	}
-	if threads > 0 {
-		if err := exec(fmt.Sprintf("SET threads TO %d", threads)); err != nil {
-			return err
-		}
-	}
-	var version string
-	var nthreads int64
-	if err := conn.QueryRowContext(ctx, "SELECT version(), current_setting('threads')").Scan(&version, &nthreads); err == nil {
-		fmt.Fprintf(os.Stderr, "duckdb %s, threads %d, x %s, runs %d\n", version, nthreads, paths[0], runs)
-	}
+	exec := db.Exec
+	version, nthreads := db.Version()
+	fmt.Fprintf(os.Stderr, "duckdb %s, threads %d, x %s, runs %d\n", version, nthreads, paths[0], runs)
 
 	// Load the four tables, timed together (minimum over runs, like the
 	// questions).
 	best := math.Inf(1)
-	resetPeakRSS()
+	peer.ResetPeakRSS()
 	for r := 0; r < runs; r++ {
 		if r > 0 {
 			for _, t := range tables {
@@ -139,14 +112,14 @@ func run(paths []string, runs, threads int, only string) error {
 		t0 := time.Now()
 		for i, t := range tables {
 			load := fmt.Sprintf(`CREATE TABLE %s AS SELECT * FROM read_csv(%s, header = true, delim = ',', columns = {%s})`,
-				t.name, sqlString(paths[i]), t.cols)
+				t.name, peer.SQLString(paths[i]), t.cols)
 			if err := exec(load); err != nil {
 				return err
 			}
 		}
 		best = math.Min(best, time.Since(t0).Seconds())
 	}
-	if err := report(conn, ctx, "load", "x", best, []string{"v1"}); err != nil {
+	if err := db.Report("load", "x", best, []string{"v1"}); err != nil {
 		return err
 	}
 
@@ -158,7 +131,7 @@ func run(paths []string, runs, threads int, only string) error {
 		if err := exec("DROP TABLE IF EXISTS ans"); err != nil {
 			return err
 		}
-		resetPeakRSS()
+		peer.ResetPeakRSS()
 		for r := 0; r < runs; r++ {
 			if err := exec("DROP TABLE IF EXISTS ans"); err != nil {
 				return err
@@ -169,7 +142,7 @@ func run(paths []string, runs, threads int, only string) error {
 			}
 			best = math.Min(best, time.Since(t0).Seconds())
 		}
-		if err := report(conn, ctx, q.name, "ans", best, []string{"v1", "v2"}); err != nil {
+		if err := db.Report(q.name, "ans", best, []string{"v1", "v2"}); err != nil {
 			return err
 		}
 	}
@@ -183,90 +156,4 @@ func knownQuestion(name string) bool {
 		}
 	}
 	return false
-}
-
-// report reads the row count and the column sums of table and prints the
-// line, with the process's peak resident memory since the last
-// resetPeakRSS. The sums leave out NULL (and NaN) values, as SQL's sum does:
-// q3's v2 is NULL for the rows of x without a match.
-func report(conn *sql.Conn, ctx context.Context, name, table string, seconds float64, cols []string) error {
-	peak := peakRSSMiB() // before the sums' own work
-	sel := []string{"count(*)::DOUBLE"}
-	for _, c := range cols {
-		sel = append(sel, fmt.Sprintf("coalesce(sum(%[1]s::DOUBLE) FILTER (WHERE NOT isnan(%[1]s::DOUBLE)), 0)", c))
-	}
-	q := fmt.Sprintf("SELECT %s FROM %s", strings.Join(sel, ", "), table)
-	vals := make([]sql.NullFloat64, len(sel))
-	ptrs := make([]any, len(sel))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := conn.QueryRowContext(ctx, q).Scan(ptrs...); err != nil {
-		return fmt.Errorf("%s: %w", q, err)
-	}
-	sums := make([]string, len(cols))
-	for i := range cols {
-		if vals[i+1].Valid {
-			sums[i] = formatNum(vals[i+1].Float64)
-		} else {
-			sums[i] = "NaN"
-		}
-	}
-	extra := ""
-	if peak > 0 {
-		extra = fmt.Sprintf(" peak_rss_mib=%d", peak)
-	}
-	fmt.Printf("peer=duckdb q=%s seconds=%.6f rows=%d sums=%s%s\n",
-		name, seconds, int64(vals[0].Float64), strings.Join(sums, ","), extra)
-	return nil
-}
-
-// resetPeakRSS resets the kernel's peak resident set size of this process
-// (VmHWM) to its current resident size (Linux >= 4.0; a no-op elsewhere).
-func resetPeakRSS() {
-	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-}
-
-// peakRSSMiB is VmHWM from /proc/self/status in MiB, 0 if unknown.
-func peakRSSMiB() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				return 0
-			}
-			return (kb + 512) / 1024
-		}
-	}
-	return 0
-}
-
-// formatNum writes integral values below 1e15 as plain integers and anything
-// else with the fewest digits that read back to the same float64, in
-// positional notation when 1e-4 <= |v| < 1e15, so the runners print the same
-// text for the same number.
-func formatNum(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	case math.Abs(v) >= 1e-4 && math.Abs(v) < 1e15:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
-
-func sqlString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }

@@ -28,9 +28,6 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"math"
@@ -40,7 +37,7 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/gask-dev/gask/bench/peers/duckdb/peer"
 )
 
 // The steps: name and sort column.
@@ -80,35 +77,16 @@ func run(path string, runs, threads int, only, tiebreak string) error {
 		}
 		want[q] = true
 	}
-	// In-memory database; a single connection so every statement sees the
-	// same tables.
-	db, err := sql.Open("duckdb", "")
+	db, err := peer.Open(threads)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
-	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	exec := func(q string) error {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("%s: %w", q, err)
-		}
-		return nil
-	}
-	if threads > 0 {
-		if err := exec(fmt.Sprintf("SET threads TO %d", threads)); err != nil {
-			return err
-		}
-	}
+	exec := db.Exec
 	var version string
 	var nthreads int64
 	var preserve bool
-	if err := conn.QueryRowContext(ctx, "SELECT version(), current_setting('threads'), current_setting('preserve_insertion_order')").Scan(&version, &nthreads, &preserve); err == nil {
+	if err := db.Conn.QueryRowContext(db.Ctx, "SELECT version(), current_setting('threads'), current_setting('preserve_insertion_order')").Scan(&version, &nthreads, &preserve); err == nil {
 		fmt.Fprintf(os.Stderr, "duckdb %s, threads %d, preserve_insertion_order %v, csv %s, runs %d, tiebreak %s\n",
 			version, nthreads, preserve, path, runs, tiebreak)
 	}
@@ -121,9 +99,9 @@ func run(path string, runs, threads int, only, tiebreak string) error {
 	load := fmt.Sprintf(`CREATE TABLE x AS SELECT * FROM read_csv(%s, header = true, delim = ',', columns = {
 		'id1': 'VARCHAR', 'id2': 'VARCHAR', 'id3': 'VARCHAR',
 		'id4': 'INTEGER', 'id5': 'INTEGER', 'id6': 'INTEGER',
-		'v1': 'INTEGER', 'v2': 'INTEGER', 'v3': 'DOUBLE'})`, sqlString(path))
+		'v1': 'INTEGER', 'v2': 'INTEGER', 'v3': 'DOUBLE'})`, peer.SQLString(path))
 	best := math.Inf(1)
-	resetPeakRSS()
+	peer.ResetPeakRSS()
 	for r := 0; r < runs; r++ {
 		if err := exec("DROP TABLE IF EXISTS x"); err != nil {
 			return err
@@ -134,10 +112,10 @@ func run(path string, runs, threads int, only, tiebreak string) error {
 		}
 		best = math.Min(best, time.Since(t0).Seconds())
 	}
-	peak := peakRSSMiB()
+	peak := peer.PeakField()
 	var rows int64
 	var s1, s2, s3 float64
-	if err := conn.QueryRowContext(ctx, "SELECT count(*), sum(v1)::DOUBLE, sum(v2)::DOUBLE, sum(v3) FROM x").Scan(&rows, &s1, &s2, &s3); err != nil {
+	if err := db.Conn.QueryRowContext(db.Ctx, "SELECT count(*), sum(v1)::DOUBLE, sum(v2)::DOUBLE, sum(v3) FROM x").Scan(&rows, &s1, &s2, &s3); err != nil {
 		return err
 	}
 	// The tie-breaker: x's rowid, as an INTEGER where every row number fits.
@@ -149,7 +127,7 @@ func run(path string, runs, threads int, only, tiebreak string) error {
 		tie = ", rowid"
 	}
 	fmt.Printf("peer=duckdb q=load seconds=%.6f rows=%d sums=%s,%s,%s%s\n",
-		best, rows, formatNum(s1), formatNum(s2), formatNum(s3), peakField(peak))
+		best, rows, peer.FormatNum(s1), peer.FormatNum(s2), peer.FormatNum(s3), peak)
 
 	for _, s := range steps {
 		if len(want) > 0 && !want[s.name] {
@@ -161,7 +139,7 @@ func run(path string, runs, threads int, only, tiebreak string) error {
 			return err
 		}
 		runtime.GC()
-		resetPeakRSS()
+		peer.ResetPeakRSS()
 		for r := 0; r < runs; r++ {
 			if err := exec("DROP TABLE IF EXISTS ans"); err != nil {
 				return err
@@ -172,20 +150,20 @@ func run(path string, runs, threads int, only, tiebreak string) error {
 			}
 			best = math.Min(best, time.Since(t0).Seconds())
 		}
-		peak := peakRSSMiB() // before the checksum's own work
-		check, err := orderSums(conn, ctx, s.by)
+		peak := peer.PeakField() // before the checksum's own work
+		check, err := orderSums(db, s.by)
 		if err != nil {
 			return err
 		}
 		var n int64
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM ans").Scan(&n); err != nil {
+		if err := db.Conn.QueryRowContext(db.Ctx, "SELECT count(*) FROM ans").Scan(&n); err != nil {
 			return err
 		}
 		if !stable {
 			fmt.Fprintf(os.Stderr, "duckdb-sort: %s without a tie-breaker: sums=%s\n", s.name, check)
 			check = check[:strings.LastIndexByte(check, ',')] + ",unstable"
 		}
-		fmt.Printf("peer=duckdb q=%s seconds=%.6f rows=%d sums=%s%s\n", s.name, best, n, check, peakField(peak))
+		fmt.Printf("peer=duckdb q=%s seconds=%.6f rows=%d sums=%s%s\n", s.name, best, n, check, peak)
 	}
 	return exec("DROP TABLE IF EXISTS ans")
 }
@@ -193,72 +171,15 @@ func run(path string, runs, threads int, only, tiebreak string) error {
 // orderSums is the sort steps' checksum, read from ans in its row order (rowid:
 // the order the ORDER BY inserted the rows in): the first and the last value of
 // column by, then the sum over the rows i (from 0) of v1[i] * (i mod 7).
-func orderSums(conn *sql.Conn, ctx context.Context, by string) (string, error) {
+func orderSums(db *peer.DB, by string) (string, error) {
 	q := fmt.Sprintf(`SELECT
 		(SELECT %[1]s::VARCHAR FROM ans WHERE rowid = 0),
 		(SELECT %[1]s::VARCHAR FROM ans WHERE rowid = (SELECT max(rowid) FROM ans)),
 		(SELECT sum(v1::BIGINT * (rowid %% 7))::BIGINT FROM ans)`, by)
 	var first, last string
 	var sum int64
-	if err := conn.QueryRowContext(ctx, q).Scan(&first, &last, &sum); err != nil {
+	if err := db.Conn.QueryRowContext(db.Ctx, q).Scan(&first, &last, &sum); err != nil {
 		return "", fmt.Errorf("%s: %w", q, err)
 	}
 	return first + "," + last + "," + strconv.FormatInt(sum, 10), nil
-}
-
-// resetPeakRSS resets the kernel's peak resident set size of this process
-// (VmHWM) to its current resident size (Linux >= 4.0; a no-op elsewhere).
-func resetPeakRSS() {
-	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-}
-
-// peakRSSMiB is VmHWM from /proc/self/status in MiB, 0 if unknown.
-func peakRSSMiB() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				return 0
-			}
-			return (kb + 512) / 1024
-		}
-	}
-	return 0
-}
-
-func peakField(mib int64) string {
-	if mib <= 0 {
-		return ""
-	}
-	return fmt.Sprintf(" peak_rss_mib=%d", mib)
-}
-
-// formatNum writes integral values below 1e15 as plain integers and anything
-// else with the fewest digits that read back to the same float64, in
-// positional notation when 1e-4 <= |v| < 1e15, so the runners print the same
-// text for the same number.
-func formatNum(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	case math.Abs(v) >= 1e-4 && math.Abs(v) < 1e15:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
-
-func sqlString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
