@@ -27,24 +27,12 @@ import pandas as pd
 
 warnings.filterwarnings("ignore")
 
-
-def fmt(v):
-    """Integral values below 1e15 as plain integers, anything else in the
-    shortest form that reads back to the same float64 (repr), the same rule
-    as the other runners."""
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Inf" if v > 0 else "-Inf"
-    if v.is_integer() and abs(v) < 1e15:
-        return "%d" % v
-    return repr(v)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peerlib import line  # noqa: E402
 
 
-def report(q, seconds, rows, sums):
-    print("peer=dask q=%s seconds=%.6f rows=%d sums=%s"
-          % (q, seconds, rows, ",".join(fmt(s) for s in sums)), flush=True)
+
+
 
 
 def col_sums(df):
@@ -121,7 +109,7 @@ def main():
         x = dd.read_csv(a.csv, dtype=DTYPES).persist()
         best = min(best, time.perf_counter() - t0)
     n, s1, s2, s3 = dask.compute(x.shape[0], x["v1"].sum(), x["v2"].sum(), x["v3"].sum())
-    report("load", best, n, [s1, s2, s3])
+    line("load", best, n, [s1, s2, s3])
 
     for name, build in questions(x):
         if only and name not in only:
@@ -133,7 +121,7 @@ def main():
             t0 = time.perf_counter()
             ans = build().compute()
             best = min(best, time.perf_counter() - t0)
-        report(name, best, len(ans), col_sums(ans))
+        line(name, best, len(ans), col_sums(ans))
 
 
 if __name__ == "__main__":

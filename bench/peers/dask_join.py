@@ -23,7 +23,6 @@ import argparse
 import gc
 import math
 import os
-import re
 import sys
 import time
 import warnings
@@ -34,45 +33,16 @@ import pandas as pd
 
 warnings.filterwarnings("ignore")
 
-
-def fmt(v):
-    """Integral values below 1e15 as plain integers, anything else in the
-    shortest form that reads back to the same float64 (repr), the same rule
-    as the other runners."""
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Inf" if v > 0 else "-Inf"
-    if v.is_integer() and abs(v) < 1e15:
-        return "%d" % v
-    return repr(v)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peerlib import line, peak_field, reset_peak_rss  # noqa: E402
 
 
-def reset_peak_rss():
-    """Resets the kernel's peak resident size of this process (VmHWM) to its
-    current resident size (Linux >= 4.0; ignored elsewhere)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
 
 
-def peak_rss_mib():
-    """VmHWM of this process in MiB, 0 if unknown."""
-    try:
-        with open("/proc/self/status") as f:
-            m = re.search(r"VmHWM:\s*(\d+)\s*kB", f.read())
-        return round(int(m.group(1)) / 1024) if m else 0
-    except OSError:
-        return 0
 
 
-def report(q, seconds, rows, sums, peak):
-    extra = " peak_rss_mib=%d" % peak if peak > 0 else ""
-    print("peer=dask q=%s seconds=%.6f rows=%d sums=%s%s"
-          % (q, seconds, rows, ",".join(fmt(s) for s in sums), extra), flush=True)
+
+
 
 
 def dtypes(cols, vcol, strings):
@@ -153,13 +123,13 @@ def main():
         t0 = time.perf_counter()
         tables = load(a.paths, a.strings)
         best = min(best, time.perf_counter() - t0)
-    peak = peak_rss_mib()
+    peak = peak_field()
     x, small, medium, big = tables
     n, s1 = dask.compute(x.shape[0], x["v1"].sum())
     print("dask: x %d rows in %d partitions, small %d, medium %d, big %d in %d"
           % (n, x.npartitions, len(small), len(medium), len(big), big.npartitions),
           file=sys.stderr)
-    report("load", best, n, [s1], peak)
+    line("load", best, n, [s1], peak)
 
     for name, build in questions(x, small, medium, big):
         if only and name not in only:
@@ -174,10 +144,10 @@ def main():
             t0 = time.perf_counter()
             ans = build().compute()
             best = min(best, time.perf_counter() - t0)
-        peak = peak_rss_mib()
+        peak = peak_field()
         # Sums skip NaN (pandas' skipna): q3's v2 is NaN for the rows of x
         # without a match.
-        report(name, best, len(ans), [ans["v1"].sum(), ans["v2"].sum()], peak)
+        line(name, best, len(ans), [ans["v1"].sum(), ans["v2"].sum()], peak)
         ans = None
 
 

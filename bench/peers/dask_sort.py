@@ -35,7 +35,6 @@ import argparse
 import gc
 import math
 import os
-import re
 import sys
 import time
 import warnings
@@ -47,44 +46,19 @@ import pandas as pd
 
 warnings.filterwarnings("ignore")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peerlib import line, peak_field, reset_peak_rss  # noqa: E402
+
 STEPS = [
     ("s1", "id6"),  # int32, 1e5 distinct values at 1e7 rows
     ("s2", "id3"),  # object strings ("id0000012345"), 1e5 distinct values
 ]
 
 
-def fmt(v):
-    """Integral values below 1e15 as plain integers, anything else in the
-    shortest form that reads back to the same float64 (repr), the same rule
-    as the other runners."""
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Inf" if v > 0 else "-Inf"
-    if v.is_integer() and abs(v) < 1e15:
-        return "%d" % v
-    return repr(v)
 
 
-def reset_peak_rss():
-    """Resets the kernel's peak resident size of this process (VmHWM) to its
-    current resident size (Linux >= 4.0; ignored elsewhere)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
 
 
-def peak_field():
-    """" peak_rss_mib=N": VmHWM of this process in MiB, "" if unknown."""
-    try:
-        with open("/proc/self/status") as f:
-            m = re.search(r"VmHWM:\s*(\d+)\s*kB", f.read())
-        return " peak_rss_mib=%d" % round(int(m.group(1)) / 1024) if m else ""
-    except OSError:
-        return ""
 
 
 # id1..id3 as plain Python strings (object, not category: the string sort
@@ -172,8 +146,7 @@ def main():
     peak = peak_field()
     n, s1, s2, s3 = dask.compute(x.shape[0], x["v1"].sum(), x["v2"].sum(), x["v3"].sum())
     print("dask: %d rows in %d partitions" % (n, x.npartitions), file=sys.stderr)
-    print("peer=dask q=load seconds=%.6f rows=%d sums=%s,%s,%s%s"
-          % (best, n, fmt(s1), fmt(s2), fmt(s3), peak), flush=True)
+    line("load", best, n, [s1, s2, s3], peak)
 
     for name, by in STEPS:
         if only and name not in only:
@@ -196,8 +169,7 @@ def main():
         if a.tiebreak == "none":
             print("dask_sort: %s without a tie-breaker: sums=%s" % (name, sums), file=sys.stderr)
             sums = sums[:sums.rindex(",")] + ",unstable"
-        print("peer=dask q=%s seconds=%.6f rows=%d sums=%s%s" % (name, best, rows, sums, peak),
-              flush=True)
+        line(name, best, rows, sums, peak)
         ans = None
 
 

@@ -12,6 +12,7 @@
 import pl from "nodejs-polars";
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { fmt, line } from "./peerlib.mjs";
 
 function usage() {
   console.error("usage: node groupby.mjs [--runs N] [--q q1,q2] G1_*.csv");
@@ -38,25 +39,13 @@ if (!existsSync(path)) {
   process.exit(1);
 }
 
-// Integral values below 1e15 as plain integers, anything else in the shortest
-// form that reads back to the same float64 (the same rule as the other
-// runners).
-function fmt(v) {
-  if (v === null || v === undefined || Number.isNaN(v)) return "NaN";
-  if (v === Infinity) return "Inf";
-  if (v === -Infinity) return "-Inf";
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toFixed(0);
-  return String(v);
-}
 
 // Sums leave out NaN and null values (as SQL's sum and pandas' skipna do);
 // e.g. q9's r2 is NaN for a group whose v1 or v2 is constant.
 function report(q, seconds, df, cols) {
   const s = df.select(...cols.map((c) => pl.col(c).cast(pl.Float64).dropNans().sum().alias(c)));
   const sums = cols.map((c) => fmt(s.getColumn(c).get(0)));
-  console.log(
-    `peer=polars q=${q} seconds=${seconds.toFixed(6)} rows=${df.height} sums=${sums.join(",")}`,
-  );
+  line(q, seconds, df.height, sums);
 }
 
 // Load: the id columns as strings, then id1..id3 cast to Categorical, as

@@ -11,11 +11,9 @@
 //
 // Polars uses every core by default (POLARS_MAX_THREADS overrides it).
 import pl from "nodejs-polars";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { setImmediate as nextTurn } from "node:timers/promises";
-import v8 from "node:v8";
-import vm from "node:vm";
+import { collect, fmt, line, peakField, resetPeakRSS } from "./peerlib.mjs";
 
 function usage() {
   console.error("usage: node join.mjs [--runs N] [--q q1,q2] X.csv SMALL.csv MEDIUM.csv BIG.csv");
@@ -49,61 +47,12 @@ for (const p of paths) {
   }
 }
 
-// The DataFrames live in Rust memory that V8's garbage collector does not
-// see, so a dropped result may linger until a collection happens to run.
-// Collect explicitly between steps (outside the timings), as db-benchmark's
-// solutions call gc.collect(); --expose-gc is switched on from here so the
-// script needs no node flag. Node runs N-API finalizers (which free the Rust
-// memory) from the event loop, not inside the collection, so let the loop
-// turn before and after.
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc");
-async function collect() {
-  await nextTurn();
-  gc();
-  await nextTurn();
-  await nextTurn();
-}
-
-// Peak resident memory per step: reset the kernel's high-water mark (VmHWM)
-// to the current resident size before a step and read it after (Linux >= 4.0;
-// on other systems the field is left out).
-function resetPeakRSS() {
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-  } catch {
-    // not Linux, or not allowed
-  }
-}
-function peakRSSMiB() {
-  try {
-    const m = /VmHWM:\s*(\d+)\s*kB/.exec(readFileSync("/proc/self/status", "utf8"));
-    return m ? Math.round(Number(m[1]) / 1024) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-// Integral values below 1e15 as plain integers, anything else in the shortest
-// form that reads back to the same float64 (the same rule as the other
-// runners).
-function fmt(v) {
-  if (v === null || v === undefined || Number.isNaN(v)) return "NaN";
-  if (v === Infinity) return "Inf";
-  if (v === -Infinity) return "-Inf";
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toFixed(0);
-  return String(v);
-}
 
 // Sums leave out null (and NaN) values: q3's v2 is null for the rows of x
 // without a match. A sum of nothing is 0.
 function report(q, seconds, df, cols, peak) {
   const s = df.select(...cols.map((c) => pl.col(c).cast(pl.Float64).dropNans().sum().alias(c)));
-  const sums = cols.map((c) => fmt(s.getColumn(c).get(0) ?? 0));
-  const extra = peak > 0 ? ` peak_rss_mib=${peak}` : "";
-  console.log(
-    `peer=polars q=${q} seconds=${seconds.toFixed(6)} rows=${df.height} sums=${sums.join(",")}${extra}`,
-  );
+  line(q, seconds, df.height, cols.map((c) => fmt(s.getColumn(c).get(0) ?? 0)), peak);
 }
 
 // Load, as db-benchmark's polars solution: the integer ids Int32, v1 and v2
@@ -142,7 +91,7 @@ for (let r = 0; r < runs; r++) {
 console.error(
   `polars: x ${x.height} rows, small ${small.height}, medium ${medium.height}, big ${big.height}; runs ${runs}`,
 );
-report("load", best, x, ["v1"], peakRSSMiB());
+report("load", best, x, ["v1"], peakField());
 
 // db-benchmark's questions; the right table's clashing non-key columns get
 // Polars' "_right" suffix.
@@ -167,7 +116,7 @@ for (const [name, fn] of questions) {
     ans = fn();
     best = Math.min(best, (performance.now() - t0) / 1e3);
   }
-  const peak = peakRSSMiB();
+  const peak = peakField();
   report(name, best, ans, ["v1", "v2"], peak);
   ans = null;
 }

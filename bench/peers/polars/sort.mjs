@@ -18,11 +18,9 @@
 //
 // Polars uses every core by default (POLARS_MAX_THREADS overrides it).
 import pl from "nodejs-polars";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { setImmediate as nextTurn } from "node:timers/promises";
-import v8 from "node:v8";
-import vm from "node:vm";
+import { collect, fmt, line, peakField, resetPeakRSS } from "./peerlib.mjs";
 
 function usage() {
   console.error("usage: node sort.mjs [--runs N] [--q s1,s2] [--unstable] G1_*.csv");
@@ -56,49 +54,6 @@ if (!existsSync(paths[0])) {
   process.exit(1);
 }
 
-// The DataFrames live in Rust memory that V8's garbage collector does not
-// see; collect explicitly between steps (outside the timings) and let the
-// event loop turn, which runs the finalizers that free that memory (see
-// join.mjs).
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc");
-async function collect() {
-  await nextTurn();
-  gc();
-  await nextTurn();
-  await nextTurn();
-}
-
-// Peak resident memory per step: reset the kernel's high-water mark (VmHWM)
-// to the current resident size before a step and read it after (Linux >= 4.0;
-// on other systems the field is left out).
-function resetPeakRSS() {
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-  } catch {
-    // not Linux, or not allowed
-  }
-}
-function peakRSSMiB() {
-  try {
-    const m = /VmHWM:\s*(\d+)\s*kB/.exec(readFileSync("/proc/self/status", "utf8"));
-    return m ? Math.round(Number(m[1]) / 1024) : 0;
-  } catch {
-    return 0;
-  }
-}
-const peakField = (peak) => (peak > 0 ? ` peak_rss_mib=${peak}` : "");
-
-// Integral values below 1e15 as plain integers, anything else in the shortest
-// form that reads back to the same float64 (the same rule as the other
-// runners).
-function fmt(v) {
-  if (v === null || v === undefined || Number.isNaN(v)) return "NaN";
-  if (v === Infinity) return "Inf";
-  if (v === -Infinity) return "-Inf";
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toFixed(0);
-  return String(v);
-}
 
 // The sort steps' checksum: the first and the last value of column by, then
 // the sum over the rows i (in order, from 0) of v1[i] * (i mod 7).
@@ -130,11 +85,11 @@ for (let r = 0; r < runs; r++) {
   best = Math.min(best, (performance.now() - t0) / 1e3);
 }
 {
-  const peak = peakRSSMiB();
+  const peak = peakField();
   const s = x.select(pl.col("v1").cast(pl.Float64).sum(), pl.col("v2").cast(pl.Float64).sum(), pl.col("v3").sum());
   const sums = ["v1", "v2", "v3"].map((c) => fmt(s.getColumn(c).get(0)));
   console.error(`polars: ${paths[0]}, ${x.height} rows, runs ${runs}, maintainOrder ${stable}`);
-  console.log(`peer=polars q=load seconds=${best.toFixed(6)} rows=${x.height} sums=${sums.join(",")}${peakField(peak)}`);
+  line("load", best, x.height, sums, peak);
 }
 
 const steps = [
@@ -154,14 +109,12 @@ for (const [name, by] of steps) {
     ans = x.sort({ by, maintainOrder: stable });
     best = Math.min(best, (performance.now() - t0) / 1e3);
   }
-  const peak = peakRSSMiB(); // before the checksum's own work
+  const peak = peakField(); // before the checksum's own work
   const sums = orderSums(ans, by);
   if (!stable) {
     console.error(`polars sort: ${name} without maintainOrder: sums=${sums.join(",")}`);
     sums[2] = "unstable";
   }
-  console.log(
-    `peer=polars q=${name} seconds=${best.toFixed(6)} rows=${ans.height} sums=${sums.join(",")}${peakField(peak)}`,
-  );
+  line(name, best, ans.height, sums, peak);
   ans = null;
 }
