@@ -58,81 +58,21 @@ check_results() {
   # "unstable" (a runner made to sort without keeping ties in order) is left
   # out of the comparison. The first peer that answered a step is the
   # reference for it.
-  awk -v peerlist="$*" -v steps="$steps" '
-function rel(a, b,   d, m) {
-  if (a == b) return 0
-  if (a != a || b != b) return 1          # NaN on one side
-  d = a - b; if (d < 0) d = -d
-  m = (a < 0 ? -a : a); if ((b < 0 ? -b : b) > m) m = (b < 0 ? -b : b)
-  return m == 0 ? d : d / m
-}
-function isint(s) { return s ~ /^-?[0-9]+$/ }
-function fields(from,   i, eq) {
-  delete kv
-  for (i = from; i <= NF; i++) { eq = index($i, "="); if (eq > 1) kv[substr($i, 1, eq - 1)] = substr($i, eq + 1) }
-}
-/^peer=/ {
-  fields(1)
-  p = kv["peer"]; q = kv["q"]
-  sec[q, p] = kv["seconds"]; rows[q, p] = kv["rows"]; sums[q, p] = kv["sums"]; have[q, p] = 1
-  if ("peak_rss_mib" in kv) { peak[q, p] = kv["peak_rss_mib"]; anypeak = 1 }
-  if ("arrow_mib" in kv) { arrow[p] = kv["arrow_mib"]; anyarrow = 1 }
-}
-# Written by this script after each peer: its whole-process peak resident
-# memory (/usr/bin/time -v) and wall time.
-/^# process / {
-  fields(3)
-  p = kv["peer"]
-  if ("peak_rss_mib" in kv && kv["peak_rss_mib"] != "") { proc[p] = kv["peak_rss_mib"]; anyproc = 1 }
-}
+  awk -v peerlist="$*" -v steps="$steps" -f "$peersdir/tables.awk" -f /dev/stdin "$file" <<'AWK'
+function tolerance(q) { return q == "load" ? 1e-6 : -1 }
 END {
   np = split(peerlist, P, " ")
   # load, then the steps asked for (or, given none, those the file has).
   nq = 0
   for (i = 1; i <= split("load s1 s2", S, " "); i++) {
     q = S[i]
-    if (steps == "") { for (j = 1; j <= split(peerlist, PP, " "); j++) if (have[q, PP[j]]) { Q[++nq] = q; break } }
+    if (steps == "") { for (j = 1; j <= np; j++) if (have[q, P[j]]) { Q[++nq] = q; break } }
     else if (q == "load" || index("," steps ",", "," q ",")) Q[++nq] = q
   }
-  total = "sorts"
-  printf "\n%-10s", "seconds"
-  for (j = 1; j <= np; j++) printf " %10s", P[j]
-  printf "\n"
-  for (i = 1; i <= nq; i++) {
-    q = Q[i]; printf "%-10s", q
-    for (j = 1; j <= np; j++) {
-      if (have[q, P[j]]) { printf " %10.3f", sec[q, P[j]]; if (q != "load") { tot[P[j]] += sec[q, P[j]]; nans[P[j]]++ } }
-      else { printf " %10s", "-"; if (q != "load") miss[P[j]] = 1 }
-    }
-    printf "\n"
-  }
-  printf "%-10s", total
-  # In parentheses when some steps have no answer.
-  for (j = 1; j <= np; j++) printf " %10s", (!nans[P[j]] ? "-" : miss[P[j]] ? sprintf("(%.3f)", tot[P[j]]) : sprintf("%.3f", tot[P[j]]))
-  printf "\n"
-
-  # How many times faster gask is than each peer (peer seconds / gask seconds).
-  hasGask = 0; hasDuck = 0
-  for (j = 1; j <= np; j++) { if (P[j] == "gask") hasGask = 1; if (P[j] == "duckdb") hasDuck = 1 }
-  if (hasGask && np > 1) {
-    printf "\n%-10s", "gask x"
-    for (j = 1; j <= np; j++) if (P[j] != "gask") printf " %10s", P[j]
-    printf "\n"
-    for (i = 1; i <= nq + 1; i++) {
-      q = (i <= nq) ? Q[i] : total
-      printf "%-10s", q
-      for (j = 1; j <= np; j++) {
-        p = P[j]
-        if (p == "gask") continue
-        if (q == total) { a = miss[p] || miss["gask"] ? 0 : tot[p]; b = tot["gask"] }
-        else { a = have[q, p] ? sec[q, p] : 0; b = have[q, "gask"] ? sec[q, "gask"] : 0 }
-        if (a > 0 && b > 0) printf " %9.2fx", a / b; else printf " %10s", "-"
-      }
-      printf "\n"
-    }
-  }
-  # The issue'"'"'s target: gask'"'"'s sort within 1.5x of DuckDB'"'"'s ORDER BY.
-  if (hasGask && hasDuck) {
+  seconds_table("sorts")
+  ratio_table("sorts")
+  # The issue's target: gask's sort within 1.5x of DuckDB's ORDER BY.
+  if (has_peer("gask") && has_peer("duckdb")) {
     printf "\ntarget: gask seconds / DuckDB seconds <= 1.5 (not part of the exit status)\n"
     for (i = 2; i <= nq; i++) {
       q = Q[i]
@@ -141,78 +81,10 @@ END {
       printf "%-10s %.2f  %s\n", q, r, (r <= 1.5 ? "met" : "missed")
     }
   }
-
-  # Peak resident memory: per step where the runner measured it in-process
-  # (the peak during that step, the loaded table included), and for the whole
-  # process.
-  if (anypeak || anyproc || anyarrow) {
-    printf "\n%-10s", "peak MiB"
-    for (j = 1; j <= np; j++) printf " %10s", P[j]
-    printf "\n"
-    if (anyarrow) {
-      printf "%-10s", "data"
-      for (j = 1; j <= np; j++) printf " %10s", (P[j] in arrow) ? arrow[P[j]] : "-"
-      printf "   (loaded Arrow data, as the runner reports it)\n"
-    }
-    if (anypeak) for (i = 1; i <= nq; i++) {
-      q = Q[i]; printf "%-10s", q
-      for (j = 1; j <= np; j++) printf " %10s", ((q, P[j]) in peak) ? peak[q, P[j]] : "-"
-      printf "\n"
-    }
-    if (anyproc) {
-      printf "%-10s", "process"
-      for (j = 1; j <= np; j++) printf " %10s", (P[j] in proc) ? proc[P[j]] : "-"
-      printf "   (whole process, /usr/bin/time -v)\n"
-      if (hasGask && proc["gask"] > 0 && np > 1) {
-        printf "%-10s", "x gask"
-        for (j = 1; j <= np; j++) printf " %10s", (P[j] in proc && proc[P[j]] > 0) ? sprintf("%.2fx", proc[P[j]] / proc["gask"]) : "-"
-        printf "   (peer process peak / gask process peak)\n"
-      }
-    }
-  }
-
-  printf "\n\nagreement (rows equal; load: sums of v1, v2, v3 within 1e-6 relative;\n"
-  printf "s1, s2: first and last key and sum of v1[i]*(i mod 7) equal exactly):\n"
-  bad = 0
-  for (i = 1; i <= nq; i++) {
-    q = Q[i]; ref = ""
-    # The reference: the first peer that answered, preferring one whose order
-    # checksum is not "unstable".
-    for (j = 1; j <= np; j++) if (have[q, P[j]] && sums[q, P[j]] !~ /unstable/) { ref = P[j]; break }
-    if (ref == "") for (j = 1; j <= np; j++) if (have[q, P[j]]) { ref = P[j]; break }
-    if (ref == "") { printf "%-5s no answers\n", q; bad = 1; continue }
-    line = sprintf("%-5s rows=%s sums=%s", q, rows[q, ref], sums[q, ref])
-    ok = 1; msg = ""; none = ""; loose = ""; worst = 0; n = 0
-    for (j = 1; j <= np; j++) {
-      p = P[j]
-      if (!have[q, p]) { none = none " " p; continue }
-      if (sums[q, p] ~ /unstable/) loose = loose " " p
-      if (p == ref) continue
-      n++
-      if (rows[q, p] != rows[q, ref]) { msg = msg sprintf("  [%s rows=%s vs %s rows=%s]", p, rows[q, p], ref, rows[q, ref]); ok = 0; continue }
-      na = split(sums[q, ref], A, ","); nb = split(sums[q, p], B, ",")
-      if (na != nb) { msg = msg sprintf("  [%s has %d sums, %s %d]", p, nb, ref, na); ok = 0; continue }
-      for (k = 1; k <= na; k++) {
-        if (q == "load") {
-          r = rel(A[k] + 0, B[k] + 0)
-          if (A[k] ~ /NaN/ || B[k] ~ /NaN/) r = (A[k] == B[k]) ? 0 : 1
-          if (r > worst) worst = r
-          if (r > 1e-6) { msg = msg sprintf("  [%s sum%d=%s vs %s %s, rel %.2g]", p, k, B[k], ref, A[k], r); ok = 0 }
-          continue
-        }
-        if (A[k] == "unstable" || B[k] == "unstable") continue
-        same = (isint(A[k]) && isint(B[k])) ? (A[k] + 0 == B[k] + 0) : (A[k] == B[k])
-        if (!same) { msg = msg sprintf("  [%s field%d=%s vs %s %s]", p, k, B[k], ref, A[k]); ok = 0 }
-      }
-    }
-    if (none != "") none = "  (no answer:" none ")"
-    if (loose != "") none = none "  (order not checked, unstable sort:" loose ")"
-    extra = q == "load" ? sprintf(", max rel diff %.2g", worst) : ""
-    if (ok) printf "ok        %s  (%d peers%s)%s\n", line, n + 1, extra, none
-    else { printf "MISMATCH  %s %s%s\n", line, msg, none; bad = 1 }
-  }
-  exit bad
-}' "$file"
+  memory_table()
+  exit agreement("agreement (rows equal; load: sums of v1, v2, v3 within 1e-6 relative;\ns1, s2: first and last key and sum of v1[i]*(i mod 7) equal exactly):")
+}
+AWK
 }
 
 if [ "${1:-}" = "--check" ]; then
