@@ -22,8 +22,9 @@ import (
 // of the plan: a method given an unknown column or a mistyped expression returns a
 // DataFrame whose Err reports it, and whose Compute returns it.
 type DataFrame struct {
-	plan *scanNode
-	err  error
+	plan  *scanNode
+	err   error
+	index *indexInfo // the column the partitions are sorted and bounded by, if known
 }
 
 func failed(err error) *DataFrame { return &DataFrame{err: err} }
@@ -54,10 +55,6 @@ func (df *DataFrame) NPartitions() int {
 	return df.plan.npartitions()
 }
 
-// Divisions are the index values that bound the partitions. They are unknown (ok is
-// false) until an index is set; this version has no index yet.
-func (df *DataFrame) Divisions() (divisions []any, ok bool) { return nil, false }
-
 // with returns a DataFrame with one more row-wise step, checked against the schema.
 func (df *DataFrame) with(s Step) *DataFrame {
 	if df.err != nil {
@@ -70,7 +67,7 @@ func (df *DataFrame) with(s Step) *DataFrame {
 	n := *df.plan
 	n.steps = append(slices.Clip(n.steps), s)
 	n.out = out
-	return &DataFrame{plan: &n}
+	return &DataFrame{plan: &n, index: df.index.through(s)}
 }
 
 // Select keeps the named columns, in that order.
@@ -235,7 +232,9 @@ func (df *DataFrame) Persisted(outputs []graph.Task) *DataFrame {
 	if len(outputs) > 0 {
 		name = outputs[0].Key.Name() // persisted partitions keep their keys
 	}
-	return fromSource(&taskSource{key: name, parts: outputs, sch: df.Schema(), what: "Persisted"})
+	out := fromSource(&taskSource{key: name, parts: outputs, sch: df.Schema(), what: "Persisted"})
+	out.index = df.index
+	return out
 }
 
 // Compute computes the DataFrame into an Arrow table, which the caller releases.

@@ -30,8 +30,9 @@ const (
 type JoinStrategy string
 
 const (
-	// AutoStrategy broadcasts a one-partition side when the join type allows it and
-	// shuffles both sides otherwise.
+	// AutoStrategy aligns the partitions when both sides are indexed by their keys
+	// with known divisions, else broadcasts a one-partition side when the join type
+	// allows it, and shuffles both sides otherwise.
 	AutoStrategy JoinStrategy = ""
 	// Broadcast joins every partition of one side with the whole other side: the
 	// right side for inner, left, semi and anti joins, the left for right joins.
@@ -39,6 +40,11 @@ const (
 	// HashShuffle hash-partitions both sides on the keys and joins partition with
 	// partition.
 	HashShuffle JoinStrategy = "hash"
+	// Aligned joins sides indexed by their one key column with known divisions
+	// (SetIndex): both are repartitioned to the union of their divisions — cuts and
+	// concatenations, no shuffle — and joined partition with partition. The result
+	// of an inner, left, semi or anti join keeps the left index and the divisions.
+	Aligned JoinStrategy = "aligned"
 )
 
 // MergeOption configures Merge.
@@ -107,6 +113,14 @@ func Merge(left, right *DataFrame, opts ...MergeOption) *DataFrame {
 	}
 	src := &mergeSource{left: left, right: right, spec: spec}
 	src.strategy = o.strategy
+	divs, alignable := alignedDivisions(left, right, spec)
+	if src.strategy == Aligned && !alignable {
+		return failed(fmt.Errorf("dataframe: merge: an aligned join needs both sides indexed by their key column with known divisions (left index %q, right index %q, keys %q and %q)",
+			left.Index(), right.Index(), spec.LeftOn, spec.RightOn))
+	}
+	if src.strategy == AutoStrategy && alignable {
+		src.strategy = Aligned
+	}
 	if src.strategy == AutoStrategy {
 		src.strategy = HashShuffle
 		if (spec.How == Right && left.NPartitions() == 1) || (spec.How != Right && spec.How != Outer && right.NPartitions() == 1) {
@@ -127,11 +141,51 @@ func Merge(left, right *DataFrame, opts ...MergeOption) *DataFrame {
 		if o.nparts > 0 {
 			src.n = o.nparts
 		}
+	case Aligned:
+		src.left, src.right = left.alignedTo(divs), right.alignedTo(divs)
+		src.n = divs.len() - 1
 	default:
 		return failed(fmt.Errorf("dataframe: merge: unknown strategy %q", src.strategy))
 	}
 	src.key = keyName("merge", []string{fmt.Sprint(left.Keys()), fmt.Sprint(right.Keys())}, []Step{{Kind: fmt.Sprintf("%+v/%s/%d", spec, src.strategy, src.n)}})
-	return fromSource(src)
+	out := fromSource(src)
+	if src.strategy == Aligned && spec.How != Right && spec.How != Outer {
+		// Left rows keep their order, so the left key column stays sorted.
+		for c, side := range spec.Side {
+			if (side == 0 || side == 2) && spec.Source[c] == spec.LeftOn[0] {
+				out.index = &indexInfo{Name: spec.Outputs[c].Name, Type: spec.Outputs[c].Type, Divs: divs}
+				if !arrow.TypeEqual(spec.Outputs[c].Type, left.index.Type) {
+					out.index = nil // the key was cast: its divisions are of another type
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// alignedDivisions are the union of both sides' divisions when the sides can join
+// partition with partition: each indexed by its one key column, divisions known and
+// of one kind.
+func alignedDivisions(left, right *DataFrame, spec mergeSpec) (sortKeys, bool) {
+	l, r := left.index, right.index
+	if !l.known() || !r.known() || len(spec.LeftOn) != 1 || spec.LeftOn[0] != l.Name || spec.RightOn[0] != r.Name ||
+		!l.Divs.sameKind(&r.Divs) || !arrow.TypeEqual(l.Type, r.Type) {
+		return sortKeys{}, false
+	}
+	all := l.Divs.pick()
+	all.appendKeys(l.Divs)
+	all.appendKeys(r.Divs)
+	rows := make([]int, all.len())
+	for i := range rows {
+		rows[i] = i
+	}
+	slices.SortFunc(rows, func(a, b int) int { return all.compare(a, &all, b) })
+	rows = slices.CompactFunc(rows, func(a, b int) bool { return all.compare(a, &all, b) == 0 })
+	if len(rows) == 1 { // one value on both sides: one partition
+		rows = append(rows, rows[0])
+	}
+	return all.pick(rows...), true
 }
 
 // Merge is Merge(df, right, opts...).
@@ -319,6 +373,16 @@ func (s *mergeSource) tasks(key graph.Key, part int, columns []string, steps []S
 		if s.spec.How == Right {
 			lk, rk = whole, bigKeys[part]
 		}
+	case Aligned:
+		lks, err := lowerInto(g, s.left)
+		if err != nil {
+			return nil, err
+		}
+		rks, err := lowerInto(g, s.right)
+		if err != nil {
+			return nil, err
+		}
+		lk, rk = lks[part], rks[part]
 	case HashShuffle:
 		for side, df := range []*DataFrame{s.left, s.right} {
 			on := s.spec.LeftOn

@@ -36,6 +36,11 @@ type sortSpec struct {
 	NullsFirst bool
 	N          int
 	Samples    int // values sampled from each partition to place the boundaries
+	// Given boundaries (SetIndex's divisions) skip the sampling pass; a first-column
+	// value outside a non-empty Range (its least and greatest values) is an error.
+	Given  bool
+	Bounds sortKeys
+	Range  sortKeys
 }
 
 // SortValues sorts the rows by the columns (pandas' and Dask's sort_values): by the
@@ -124,21 +129,37 @@ const (
 )
 
 func (s *sortSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
-	g, samples, err := chunkTasks(s.in, s.key+"-sample", sortSampleName, []any{s.spec, graph.Input(0)})
-	if err != nil {
-		return nil, err
-	}
-	bounds := graph.K(s.key+"-bounds", 0)
-	if err := g.Add(graph.Task{Key: bounds, Func: graph.Registered(sortBoundsName), Args: append([]any{s.spec}, inputs(len(samples))...), Deps: samples}); err != nil {
-		return nil, err
-	}
-	parts := make([]graph.Key, len(samples))
-	for i, sample := range samples {
-		parts[i] = graph.K(s.key+"-split", i)
-		t, _ := g.Task(sample)
-		in := t.Deps[0] // the input partition
-		if err := g.Add(graph.Task{Key: parts[i], Func: graph.Registered(sortSplitName), Args: []any{s.spec, graph.Input(0), graph.Input(1)}, Deps: []graph.Key{in, bounds}}); err != nil {
+	var parts []graph.Key
+	g := graph.New(0)
+	if s.spec.Given {
+		in, err := lowerInto(g, s.in)
+		if err != nil {
 			return nil, err
+		}
+		for i, k := range in {
+			parts = append(parts, graph.K(s.key+"-split", i))
+			if err := g.Add(graph.Task{Key: parts[i], Func: graph.Registered(sortSplitName), Args: []any{s.spec, graph.Input(0), s.spec.Bounds}, Deps: []graph.Key{k}}); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		var samples []graph.Key
+		var err error
+		g, samples, err = chunkTasks(s.in, s.key+"-sample", sortSampleName, []any{s.spec, graph.Input(0)})
+		if err != nil {
+			return nil, err
+		}
+		bounds := graph.K(s.key+"-bounds", 0)
+		if err := g.Add(graph.Task{Key: bounds, Func: graph.Registered(sortBoundsName), Args: append([]any{s.spec}, inputs(len(samples))...), Deps: samples}); err != nil {
+			return nil, err
+		}
+		for i, sample := range samples {
+			parts = append(parts, graph.K(s.key+"-split", i))
+			t, _ := g.Task(sample)
+			in := t.Deps[0] // the input partition
+			if err := g.Add(graph.Task{Key: parts[i], Func: graph.Registered(sortSplitName), Args: []any{s.spec, graph.Input(0), graph.Input(1)}, Deps: []graph.Key{in, bounds}}); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for j := range s.spec.N {
@@ -387,6 +408,15 @@ func init() {
 			return nil, err
 		}
 		keys := keysOf(col)
+		if spec.Range.len() == 2 {
+			for i := range keys.len() {
+				if !keys.Missing[i] && (keys.compare(i, &spec.Range, 0) < 0 || keys.compare(i, &spec.Range, 1) > 0) {
+					t := col.DataType()
+					return nil, fmt.Errorf("dataframe: set_index: column %q has %v, outside the divisions [%v, %v]", spec.By[0],
+						divisionValue(&keys, i, t), divisionValue(&spec.Range, 0, t), divisionValue(&spec.Range, 1, t))
+				}
+			}
+		}
 		parts := make([][]int, spec.N)
 		nb := bounds.len()
 		for i := range keys.len() {
