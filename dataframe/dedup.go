@@ -1,6 +1,7 @@
 package dataframe
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -25,11 +26,15 @@ const (
 // subset is empty) repeat an earlier row's, keeping the first, the last or none of
 // each set (pandas' drop_duplicates). Missing values equal each other, as in pandas.
 // Several partitions are shuffled on the subset first, so that duplicates meet: the
-// result has as many partitions as the input, in hash order; within a partition rows
-// keep their order.
-func (df *DataFrame) DropDuplicates(subset []string, keep Keep) *DataFrame {
+// result has as many partitions as the input (or SplitOut's n), in hash order;
+// within a partition rows keep their order.
+func (df *DataFrame) DropDuplicates(subset []string, keep Keep, opts ...ReduceOption) *DataFrame {
 	if df.err != nil {
 		return df
+	}
+	o := reduceOpts(opts)
+	if o.splitOut < 0 {
+		return failed(fmt.Errorf("dataframe: drop_duplicates: split_out %d", o.splitOut))
 	}
 	switch keep {
 	case KeepFirst, KeepLast, KeepNone:
@@ -44,8 +49,8 @@ func (df *DataFrame) DropDuplicates(subset []string, keep Keep) *DataFrame {
 		return failed(err)
 	}
 	in := df
-	if df.NPartitions() > 1 {
-		in = df.Shuffle(subset, df.NPartitions())
+	if n := cmp.Or(o.splitOut, df.NPartitions()); df.NPartitions() > 1 || n > 1 {
+		in = df.Shuffle(subset, n)
 	}
 	src := &dedupSource{in: in, subset: subset, types: types, keep: keep}
 	src.key = keyName("drop-duplicates", []string{fmt.Sprint(in.Keys())}, []Step{{Kind: fmt.Sprintf("%q/%s", subset, keep)}})

@@ -12,11 +12,30 @@ import (
 	"github.com/gask-dev/gask/graph"
 )
 
+// ReduceOption configures ValueCounts and DropDuplicates.
+type ReduceOption func(*reduceOptions)
+
+type reduceOptions struct{ splitOut int }
+
+// SplitOut spreads the result over n partitions by a hash of the values (Dask's
+// split_out), for results with very many distinct values.
+func SplitOut(n int) ReduceOption { return func(o *reduceOptions) { o.splitOut = n } }
+
+func reduceOpts(opts []ReduceOption) reduceOptions {
+	var o reduceOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
 // ValueCounts counts the rows of each distinct value of col (nulls dropped), as
 // pandas' value_counts: a DataFrame of the values and a "count" column, most frequent
-// first (ties by value).
-func (df *DataFrame) ValueCounts(col string) *DataFrame {
-	out := df.GroupBy(col).Sort(false).Agg(Size().As("count"))
+// first (ties by value). With SplitOut(n) the values are spread over n partitions,
+// each sorted by count, as Dask's.
+func (df *DataFrame) ValueCounts(col string, opts ...ReduceOption) *DataFrame {
+	o := reduceOpts(opts)
+	out := df.GroupBy(col).Sort(false).SplitOut(o.splitOut).Agg(Size().As("count"))
 	if out.err == nil {
 		src := out.plan.src.(*aggSource)
 		src.spec.OrderBy = "count"

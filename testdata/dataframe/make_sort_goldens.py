@@ -8,6 +8,8 @@ and compares row by row. Sorts are stable (kind="mergesort"), as gask's are.
 drop_duplicates goldens (golden/dedup_*.csv) are compared as sets of rows
 (dataframe/dedup_test.go): gask shuffles several partitions by the subset first.
 Cumulative goldens (golden/cum*.csv) are compared row by row (dataframe/cum_test.go).
+Group apply and transform goldens (golden/apply_*.csv, golden/transform_*.csv) are
+compared as sets of rows (dataframe/apply_test.go), which runs the same functions in Go.
 """
 
 import os
@@ -50,7 +52,22 @@ def main():
     for name, res in cums.items():
         res.to_csv(os.path.join(GOLDEN, name + ".csv"), index=False, na_rep="",
                    float_format="%.10g")
-    print(f"pandas {pd.__version__}: {len(df)} rows, sort, drop_duplicates and"
+    # apply: per city, the group's size, its two best scores' sum and its best id.
+    def summary(g):
+        top = g.nlargest(2, "score", keep="first")
+        return pd.DataFrame({"rows": [len(g)], "top2": [top.score.sum()],
+                             "best_id": [top.id.iloc[0] if len(top) else None]})
+    app = df.groupby("city").apply(summary).reset_index(level=0).reset_index(drop=True)
+    app["best_id"] = app["best_id"].astype("Int64")
+    app.to_csv(os.path.join(GOLDEN, "apply_city.csv"), index=False, na_rep="",
+               float_format="%.10g")
+    # transform: each score less its city's mean score, and its rank in the city.
+    tr = pd.DataFrame({"id": df.id,
+                       "score_dm": df.score - df.groupby("city").score.transform("mean"),
+                       "n": df.groupby("city").id.transform("size").astype("Int64")})
+    tr.to_csv(os.path.join(GOLDEN, "transform_city.csv"), index=False, na_rep="",
+              float_format="%.10g")
+    print(f"pandas {pd.__version__}: {len(df)} rows, sort, drop_duplicates, apply and"
           f" cumulative goldens in {GOLDEN}")
 
 
