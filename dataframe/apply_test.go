@@ -137,7 +137,9 @@ func TestGroupApplyTransform(t *testing.T) {
 func TestGroupApplyErrors(t *testing.T) {
 	ctx := checked(t)
 	in := dataframe.FromRecords(trips, 2)
-	boom := func(_ context.Context, g arrow.RecordBatch) (arrow.RecordBatch, error) { return nil, errors.New("boom") }
+	boom := func(_ context.Context, g arrow.RecordBatch) (arrow.RecordBatch, error) {
+		return nil, errors.New("boom")
+	}
 	same := func(_ context.Context, g arrow.RecordBatch) (arrow.RecordBatch, error) { g.Retain(); return g, nil }
 	fare := in.Select("fare").Schema()
 	first := func(_ context.Context, g arrow.RecordBatch) (arrow.RecordBatch, error) {
