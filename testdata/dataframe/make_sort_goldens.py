@@ -9,7 +9,8 @@ drop_duplicates goldens (golden/dedup_*.csv) are compared as sets of rows
 (dataframe/dedup_test.go): gask shuffles several partitions by the subset first.
 Cumulative goldens (golden/cum*.csv) are compared row by row (dataframe/cum_test.go).
 Group apply and transform goldens (golden/apply_*.csv, golden/transform_*.csv) are
-compared as sets of rows (dataframe/apply_test.go), which runs the same functions in Go.
+compared as sets of rows (dataframe/apply_test.go), which runs the same functions in Go;
+pivot_table goldens (golden/pivot_*.csv) row by row (dataframe/pivot_test.go).
 """
 
 import os
@@ -67,7 +68,18 @@ def main():
                        "n": df.groupby("city").id.transform("size").astype("Int64")})
     tr.to_csv(os.path.join(GOLDEN, "transform_city.csv"), index=False, na_rep="",
               float_format="%.10g")
-    print(f"pandas {pd.__version__}: {len(df)} rows, sort, drop_duplicates, apply and"
+    # pivot_table: mean score per grade and city; the bonus sum of high scores (some
+    # grade and city pairs have none: NaN).
+    piv = {
+        "pivot_mean": df.pivot_table(index="grade", columns="city", values="score",
+                                     aggfunc="mean"),
+        "pivot_sum_high": df[df.score > 90].pivot_table(index="grade", columns="city",
+                                                        values="bonus", aggfunc="sum"),
+    }
+    for name, res in piv.items():
+        res.reset_index().to_csv(os.path.join(GOLDEN, name + ".csv"), index=False,
+                                 na_rep="", float_format="%.10g")
+    print(f"pandas {pd.__version__}: {len(df)} rows, sort, drop_duplicates, apply, pivot and"
           f" cumulative goldens in {GOLDEN}")
 
 
