@@ -37,3 +37,36 @@ func BenchmarkSortValues(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSetIndex sets id6 as the index of the same data (G1, 1e5 rows; 1e7 with
+// GASK_BENCH_FULL): the pass computing the divisions from quantiles, then the range
+// shuffle and the sort within the partitions, materialising the result, as
+// bench/cmd/gask-sort's step s3 and Dask's set_index in bench/peers/run_sort.sh.
+func BenchmarkSetIndex(b *testing.B) {
+	path := groupByData(b)
+	ctx := context.Background()
+	x, err := dataframe.ReadCSV(path, dataframe.Blocksize(32<<20)).Persist(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	peak := startPeak()
+	for b.Loop() {
+		ix, err := x.SetIndex(ctx, "id6")
+		if err != nil {
+			b.Fatal(err)
+		}
+		tbl, err := ix.Compute(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if tbl.NumRows() != int64(h2oRows()) {
+			b.Fatalf("%d rows, want %d", tbl.NumRows(), h2oRows())
+		}
+		if _, ok := ix.Divisions(); !ok {
+			b.Fatal("divisions unknown after SetIndex")
+		}
+		tbl.Release()
+	}
+	b.ReportMetric(float64(h2oRows())*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(peak.Stop(), "peak-heap-MiB")
+}

@@ -20,7 +20,8 @@
 #
 # Environment:
 #   RUNS=N               repetitions per step, the minimum is kept (default 1)
-#   GASK_SORT_Q          steps to run, e.g. s1 (default s1,s2)
+#   GASK_SORT_Q          steps to run, e.g. s1 (default s1,s2); s3 (set_index
+#                        on id6) runs on gask and Dask only, the peers with an index
 #   GASK_SORT_CSV        use this CSV instead of obtaining one for SIZE
 #   GASK_BENCH_DATA      the data cache of bench/cmd/h2o-datagen (default: the
 #                        user cache directory's gask/h2o)
@@ -64,7 +65,7 @@ END {
   np = split(peerlist, P, " ")
   # load, then the steps asked for (or, given none, those the file has).
   nq = 0
-  for (i = 1; i <= split("load s1 s2", S, " "); i++) {
+  for (i = 1; i <= split("load s1 s2 s3", S, " "); i++) {
     q = S[i]
     if (steps == "") { for (j = 1; j <= np; j++) if (have[q, P[j]]) { Q[++nq] = q; break } }
     else if (q == "load" || index("," steps ",", "," q ",")) Q[++nq] = q
@@ -82,7 +83,7 @@ END {
     }
   }
   memory_table()
-  exit agreement("agreement (rows equal; load: sums of v1, v2, v3 within 1e-6 relative;\ns1, s2: first and last key and sum of v1[i]*(i mod 7) equal exactly):")
+  exit agreement("agreement (rows equal; load: sums of v1, v2, v3 within 1e-6 relative;\ns1, s2, s3: first and last key and sum of v1[i]*(i mod 7) equal exactly; Dask's s3 is unstable):")
 }
 AWK
 }
@@ -121,8 +122,8 @@ if ! [[ $runs =~ ^[1-9][0-9]*$ ]]; then
   exit 2
 fi
 steps=${GASK_SORT_Q:-s1,s2}
-if ! [[ $steps =~ ^(s1|s2)(,(s1|s2))*$ ]]; then
-  log "GASK_SORT_Q must list s1 and/or s2, not '$steps'"
+if ! [[ $steps =~ ^(s1|s2|s3)(,(s1|s2|s3))*$ ]]; then
+  log "GASK_SORT_Q must list s1, s2 and/or s3, not '$steps'"
   exit 2
 fi
 shuffle=${GASK_DASK_SHUFFLE:-disk}
@@ -168,6 +169,11 @@ peer_cmd() {
     dask) cmd=(/usr/bin/python3 "$peersdir/dask_sort.py" --runs "$runs" --q "$steps" --shuffle "$shuffle" --tiebreak "$dask_tie" "$csv") ;;
   esac
 }
+if [[ ,$steps, == *,s3,* ]]; then
+  for p in "${peers[@]}"; do
+    case $p in gask | dask) ;; *) log "s3 (set_index) runs on gask and dask only, not $p"; exit 2 ;; esac
+  done
+fi
 new_results sort "sort $(basename "$csv") runs=$runs steps=$steps dask_shuffle=$shuffle unstable=${GASK_SORT_UNSTABLE:-0}"
 run_peers
 

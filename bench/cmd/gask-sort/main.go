@@ -1,5 +1,6 @@
 // Command gask-sort sorts the db-benchmark (H2O) group-by data on gask, by one
-// integer column (s1: id6) and by one string column (s2: id3), and prints one line
+// integer column (s1: id6) and by one string column (s2: id3), sets id6 as the index
+// (s3: SetIndex, its quantile pass included), and prints one line
 // per step in the format of bench/peers (see its README, section Sort), so
 // bench/peers/run_sort.sh can put gask beside DuckDB, Polars and Dask.
 //
@@ -38,6 +39,7 @@ import (
 var steps = []struct{ name, by string }{
 	{"s1", "id6"}, // an integer column, 1e5 distinct values at 1e7 rows
 	{"s2", "id3"}, // a string column ("id0000012345"), 1e5 distinct values
+	{"s3", "id6"}, // SetIndex: divisions from a pass over id6, then the sort
 }
 
 func main() {
@@ -54,7 +56,7 @@ func main() {
 	}
 	for _, q := range strings.Split(*only, ",") {
 		if q != "" && q != "none" && !slices.ContainsFunc(steps, func(s struct{ name, by string }) bool { return s.name == q }) {
-			fmt.Fprintf(os.Stderr, "gask-sort: unknown step %q (s1, s2)\n", q)
+			fmt.Fprintf(os.Stderr, "gask-sort: unknown step %q (s1, s2, s3)\n", q)
 			os.Exit(2)
 		}
 	}
@@ -121,7 +123,17 @@ func run(ctx context.Context, path string, runs int, schedName string, blocksize
 		var check string
 		for r := 0; r < runs; r++ {
 			t0 := time.Now()
-			tbl, err := x.SortValues([]string{s.by}, sortOpts...).Compute(ctx, opts...)
+			sorted := x.SortValues([]string{s.by}, sortOpts...)
+			if s.name == "s3" {
+				ixOpts := []dataframe.IndexOption{dataframe.IndexCompute(opts...)}
+				if parts > 0 {
+					ixOpts = append(ixOpts, dataframe.IndexPartitions(parts))
+				}
+				if sorted, err = x.SetIndex(ctx, s.by, ixOpts...); err != nil {
+					return fmt.Errorf("%s: %w", s.name, err)
+				}
+			}
+			tbl, err := sorted.Compute(ctx, opts...)
 			if err != nil {
 				return fmt.Errorf("%s: %w", s.name, err)
 			}
