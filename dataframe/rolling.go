@@ -280,102 +280,102 @@ func rollingColumn(ctx context.Context, spec winSpec, col arrow.Array, w *window
 	return b.NewArray(), nil
 }
 
-// rollAcc is a sliding aggregate of the present values between two rows: compensated
-// (Kahan) sums for sum and mean, Welford's mean and squared deviations for var and
-// std (as pandas), and a monotonic deque of rows for min and max.
+// rollAcc is a sliding aggregate of the present values between two rows, kept as a
+// queue of two stacks (values enter at the back and leave at the front; the front
+// stack holds the aggregates of its suffixes), so no value is ever subtracted out
+// again: a window without the huge value that left it has no trace of it (no
+// catastrophic cancellation), and each value is combined O(1) times amortized.
 type rollAcc struct {
-	agg        string
-	vals       []float64
-	nobs       int
-	sum, comp  float64 // sum, with its Kahan compensation
-	mean, ssqd float64 // Welford
-	deque      []int   // min/max: rows whose values only grow (min) or shrink (max)
-	head       int     // the deque's first live element
+	agg   string
+	vals  []float64
+	nobs  int
+	front []moments // the front stack: its top is its oldest value with all the newer ones
+	back  []int     // the rows added since front was last filled, oldest first
+	tail  moments   // the back rows combined
+}
+
+// moments summarize values: their count, sum, mean, sum of squared deviations from
+// the mean, minimum and maximum. Two summaries combine exactly as their values would
+// (Chan et al.'s update for the squared deviations).
+type moments struct {
+	n                       int
+	sum, mean, m2, min, max float64
+}
+
+func single(v float64) moments { return moments{n: 1, sum: v, mean: v, min: v, max: v} }
+
+func (a moments) plus(b moments) moments {
+	if a.n == 0 {
+		return b
+	}
+	if b.n == 0 {
+		return a
+	}
+	n := a.n + b.n
+	d := b.mean - a.mean
+	return moments{
+		n:    n,
+		sum:  a.sum + b.sum,
+		mean: a.mean + d*float64(b.n)/float64(n),
+		m2:   a.m2 + b.m2 + d*d*float64(a.n)*float64(b.n)/float64(n),
+		min:  min(a.min, b.min),
+		max:  max(a.max, b.max),
+	}
 }
 
 func newRollAcc(agg string, vals []float64) *rollAcc { return &rollAcc{agg: agg, vals: vals} }
 
 func (a *rollAcc) reset() {
-	a.nobs, a.sum, a.comp, a.mean, a.ssqd = 0, 0, 0, 0, 0
-	a.deque, a.head = a.deque[:0], 0
-}
-
-func (a *rollAcc) kahan(v float64) {
-	y := v - a.comp
-	t := a.sum + y
-	a.comp = (t - a.sum) - y
-	a.sum = t
+	a.nobs, a.front, a.back, a.tail = 0, a.front[:0], a.back[:0], moments{}
 }
 
 func (a *rollAcc) add(i int) {
-	v := a.vals[i]
 	a.nobs++
-	switch a.agg {
-	case "sum", "mean":
-		a.kahan(v)
-	case "var", "std":
-		d := v - a.mean
-		a.mean += d / float64(a.nobs)
-		a.ssqd += float64(a.nobs-1) * d * d / float64(a.nobs)
-	case "min", "max":
-		for len(a.deque) > a.head {
-			last := a.vals[a.deque[len(a.deque)-1]]
-			if (a.agg == "min" && last < v) || (a.agg == "max" && last > v) {
-				break
-			}
-			a.deque = a.deque[:len(a.deque)-1]
-		}
-		a.deque = append(a.deque, i)
-	}
+	a.back = append(a.back, i)
+	a.tail = a.tail.plus(single(a.vals[i]))
 }
 
-func (a *rollAcc) remove(i int) {
-	v := a.vals[i]
+// remove drops the oldest value (i, which the caller passes for symmetry with add).
+func (a *rollAcc) remove(int) {
 	a.nobs--
-	if a.nobs == 0 {
-		a.reset()
-		return
+	if len(a.front) == 0 {
+		acc := moments{}
+		for k := len(a.back) - 1; k >= 0; k-- {
+			acc = single(a.vals[a.back[k]]).plus(acc)
+			a.front = append(a.front, acc)
+		}
+		a.back, a.tail = a.back[:0], moments{}
 	}
-	switch a.agg {
-	case "sum", "mean":
-		a.kahan(-v)
-	case "var", "std":
-		d := v - a.mean
-		a.mean -= d / float64(a.nobs)
-		a.ssqd -= float64(a.nobs+1) * d * d / float64(a.nobs)
-	}
+	a.front = a.front[:len(a.front)-1]
 }
 
-// result is the aggregate of the rows from start on; has is false when it has none.
-func (a *rollAcc) result(start int) (float64, bool) {
+// result is the aggregate of the values in the window; has is false when there is
+// none.
+func (a *rollAcc) result(int) (float64, bool) {
+	m := a.tail
+	if len(a.front) > 0 {
+		m = a.front[len(a.front)-1].plus(m)
+	}
 	switch a.agg {
 	case "count":
-		return float64(a.nobs), true
+		return float64(m.n), true
 	case "sum":
-		return a.sum, true
+		return m.sum, true
 	case "mean":
-		return a.sum / float64(a.nobs), a.nobs > 0
+		return m.sum / float64(m.n), m.n > 0
+	case "min":
+		return m.min, m.n > 0
+	case "max":
+		return m.max, m.n > 0
 	case "var", "std":
-		if a.nobs < 2 {
+		if m.n < 2 {
 			return 0, false
 		}
-		v := max(a.ssqd/float64(a.nobs-1), 0)
+		v := max(m.m2/float64(m.n-1), 0)
 		if a.agg == "std" {
 			v = math.Sqrt(v)
 		}
 		return v, true
-	case "min", "max":
-		for a.head < len(a.deque) && a.deque[a.head] < start {
-			a.head++
-		}
-		if a.head == len(a.deque) {
-			return 0, false
-		}
-		if a.head > 1024 && a.head > len(a.deque)/2 { // drop the dead front now and then
-			a.deque = append(a.deque[:0], a.deque[a.head:]...)
-			a.head = 0
-		}
-		return a.vals[a.deque[a.head]], true
 	}
 	return 0, false
 }

@@ -3,8 +3,10 @@ package dataframe
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -56,6 +58,13 @@ type overlapSource struct {
 	desc  string
 	fn    graph.Func // the apply function
 	param []any      // its leading plain-data arguments
+
+	once     sync.Once // lowers the input and the edge chains, for every partition
+	lowerErr error
+	inKeys   []graph.Key
+	inTasks  []graph.Task
+	tails    []graph.Task // tails[j] is tail(j), j < P-1
+	heads    []graph.Task // heads[j] is head(j), 0 < j
 }
 
 func (s *overlapSource) describe() string      { return s.desc }
@@ -67,58 +76,73 @@ func (s *overlapSource) npartitions() int      { return s.in.NPartitions() }
 func (s *overlapSource) needTails() bool { return s.edge.Before > 0 || s.edge.On != "" }
 func (s *overlapSource) needHeads() bool { return s.edge.After > 0 }
 
+// tasks are partition i's: the input's, the tails before it and the heads after it
+// (each chain link depending on one input partition and the link before), and its
+// own task, which depends on its input partition, tail(i-1) and head(i+1) only. The
+// input and the chains are lowered once per source and shared by every partition,
+// so lowering P partitions costs O(P) tasks each rather than lowering it all again.
 func (s *overlapSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
-	g := graph.New(0)
-	in, err := lowerInto(g, s.in)
-	if err != nil {
-		return nil, err
+	s.once.Do(s.lowerChains)
+	if s.lowerErr != nil {
+		return nil, s.lowerErr
 	}
-	tail := func(j int) graph.Key { return graph.K(s.key+"-tail", j) }
-	head := func(j int) graph.Key { return graph.K(s.key+"-head", j) }
+	in := s.inKeys
 	edges := overlapEdges{Index: i, Tail: i > 0 && s.needTails(), Head: i < len(in)-1 && s.needHeads()}
-	if edges.Tail {
-		for j := 0; j < i; j++ { // tail(j): partitions 0..j's last rows
-			t := graph.Task{Key: tail(j), Func: graph.Registered(overlapTailName), Args: []any{s.edge, j, graph.Input(0)}, Deps: []graph.Key{in[j]}}
-			if j > 0 {
-				t.Args = append(t.Args, graph.Input(1))
-				t.Deps = append(t.Deps, tail(j-1))
-			}
-			if err := g.Add(t); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if edges.Head {
-		for j := len(in) - 1; j > i; j-- { // head(j): partitions j..P-1's first rows
-			t := graph.Task{Key: head(j), Func: graph.Registered(overlapHeadName), Args: []any{s.edge, j, graph.Input(0)}, Deps: []graph.Key{in[j]}}
-			if j < len(in)-1 {
-				t.Args = append(t.Args, graph.Input(1))
-				t.Deps = append(t.Deps, head(j+1))
-			}
-			if err := g.Add(t); err != nil {
-				return nil, err
-			}
-		}
-	}
 	out := graph.K(s.key, i)
 	t := graph.Task{Key: out, Func: s.fn, Args: append(slices.Clone(s.param), edges, graph.Input(0)), Deps: []graph.Key{in[i]}}
 	if edges.Tail {
 		t.Args = append(t.Args, graph.Input(len(t.Deps)))
-		t.Deps = append(t.Deps, tail(i-1))
+		t.Deps = append(t.Deps, s.tails[i-1].Key)
 	}
 	if edges.Head {
 		t.Args = append(t.Args, graph.Input(len(t.Deps)))
-		t.Deps = append(t.Deps, head(i+1))
+		t.Deps = append(t.Deps, s.heads[i+1].Key)
 	}
-	if err := g.Add(t); err != nil {
-		return nil, err
+	tasks := slices.Clone(s.inTasks)
+	if edges.Tail {
+		tasks = append(tasks, s.tails[:i]...)
 	}
+	if edges.Head {
+		tasks = append(tasks, s.heads[i+1:]...)
+	}
+	tasks = append(tasks, t)
 	if out != key {
-		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
-			return nil, err
+		tasks = append(tasks, pipelineTask(key, out, columns, steps))
+	}
+	return tasks, nil
+}
+
+// lowerChains lowers the input and both chains of edge tasks: tails[j] is tail(j) and
+// heads[j] head(j) (empty when the operation needs none).
+func (s *overlapSource) lowerChains() {
+	g := graph.New(0)
+	in, err := lowerInto(g, s.in)
+	if err != nil {
+		s.lowerErr = err
+		return
+	}
+	s.inKeys, s.inTasks = in, g.Tasks()
+	if s.needTails() {
+		for j := range max(len(in)-1, 0) { // tail(j): partitions 0..j's last rows
+			t := graph.Task{Key: graph.K(s.key+"-tail", j), Func: graph.Registered(overlapTailName), Args: []any{s.edge, j, graph.Input(0)}, Deps: []graph.Key{in[j]}}
+			if j > 0 {
+				t.Args = append(t.Args, graph.Input(1))
+				t.Deps = append(t.Deps, s.tails[j-1].Key)
+			}
+			s.tails = append(s.tails, t)
 		}
 	}
-	return g.Tasks(), nil
+	if s.needHeads() {
+		s.heads = make([]graph.Task, len(in))
+		for j := len(in) - 1; j > 0; j-- { // head(j): partitions j..P-1's first rows
+			t := graph.Task{Key: graph.K(s.key+"-head", j), Func: graph.Registered(overlapHeadName), Args: []any{s.edge, j, graph.Input(0)}, Deps: []graph.Key{in[j]}}
+			if j < len(in)-1 {
+				t.Args = append(t.Args, graph.Input(1))
+				t.Deps = append(t.Deps, s.heads[j+1].Key)
+			}
+			s.heads[j] = t
+		}
+	}
 }
 
 // overlapArgs reads an apply task's arguments from position at: the edges, the
@@ -394,7 +418,9 @@ func runOverlap(ctx context.Context, call overlapCall, fn PartitionFunc, schemaO
 		return nil, fmt.Errorf("dataframe: MapOverlap %s: partition %d came back with schema %s, declared %s",
 			call.Label, e.Index, out.Schema(), strings.Join(call.Schema, ", "))
 	}
-	return out.NewSlice(int64(lo), int64(lo)+n), nil
+	res := out.NewSlice(int64(lo), int64(lo)+n)
+	seal(res) // shared by the tasks that read it, like a kernel's result
+	return res, nil
 }
 
 // winSpec is a planned Shift, Diff or rolling aggregation: plain data, the window
@@ -437,6 +463,7 @@ func (df *DataFrame) Shift(periods int, cols ...string) *DataFrame {
 		}
 		fields[idx[0]].Nullable = true
 	}
+	periods = clampPeriods(periods)
 	spec := winSpec{Op: "shift", Cols: cols, Periods: periods}
 	return windowFrame(df, spec, periodEdges(periods, cols), fields, fmt.Sprintf("Shift %d [%s]", periods, strings.Join(cols, ", ")))
 }
@@ -475,9 +502,16 @@ func (df *DataFrame) Diff(periods int, cols ...string) *DataFrame {
 		}
 		fields[idx[0]].Nullable = true
 	}
+	periods = clampPeriods(periods)
 	spec := winSpec{Op: "diff", Cols: cols, Periods: periods}
 	return windowFrame(df, spec, periodEdges(periods, cols), fields, fmt.Sprintf("Diff %d [%s]", periods, strings.Join(cols, ", ")))
 }
+
+// maxPeriods bounds Shift's and Diff's periods: shifting further leaves only nulls
+// all the same, and the bound keeps row arithmetic from overflowing.
+const maxPeriods = math.MaxInt32
+
+func clampPeriods(p int) int { return max(min(p, maxPeriods), -maxPeriods) }
 
 func periodEdges(periods int, cols []string) edgeSpec {
 	if periods >= 0 {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/dataframe"
+	"github.com/gask-dev/gask/graph"
 )
 
 // windowLayout are the partition sizes of the many-partition runs: 41 rows with empty
@@ -357,4 +358,145 @@ func TestWindowErrors(t *testing.T) {
 			t.Errorf("shift of strings:\n%s", got)
 		}
 	})
+}
+
+func init() { gask.Register("dataframe_test.movingSum", movingSum) }
+
+// TestWindowGraph checks the shape of the plans: O(P) tasks, each partition's task
+// depending on its own partition and its neighbours' edges only, built-ins shippable,
+// and a registered MapOverlap function running through its registered kernel as a
+// worker process would.
+func TestWindowGraph(t *testing.T) {
+	ctx := checked(t)
+	rec := windowInput(t, ctx)
+	in := split(t, rec, windowLayout)
+	p := in.NPartitions()
+	for name, df := range map[string]*dataframe.DataFrame{
+		"rolling": in.Select("a", "x").Rolling(4, dataframe.Center()).Std(),
+		"time":    in.Rolling("3s", dataframe.RollingOn("t")).Max(),
+		"shift":   in.Shift(-2),
+		"diff":    in.Diff(3, "a"),
+		"overlap": in.Select("t", "a").MapOverlap(movingSum, 1, 1, movingSchema),
+		"chained": in.Shift(1).Select("a").Rolling(3).Sum(),
+	} {
+		g, err := df.Graph()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if max := 5 * p * (1 + btoi(name == "chained")); g.Len() > max {
+			t.Errorf("%s: %d tasks for %d partitions", name, g.Len(), p)
+		}
+		for _, k := range df.Keys() {
+			task, _ := g.Task(k)
+			if len(task.Deps) > 3 {
+				t.Errorf("%s: %s depends on %v", name, k, task.Deps)
+			}
+		}
+		if err := g.CheckShippable(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	unregistered := func(ctx context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+		return movingSum(ctx, rec)
+	}
+	g, err := in.Select("t", "a").MapOverlap(unregistered, 1, 1, movingSchema).Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.CheckShippable() == nil {
+		t.Error("a closure's MapOverlap is shippable")
+	}
+
+	// The registered kernel, found by name as on a worker, on one partition.
+	df := dataframe.FromArrow(rec).Select("t", "a").MapOverlap(movingSum, 2, 2, movingSchema)
+	g, err = df.Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, _ := g.Task(df.Keys()[0])
+	kernel, ok := graph.Lookup(task.Func.Name())
+	if !ok || task.Func.Name() != "dataframe.map-overlap" {
+		t.Fatalf("MapOverlap runs %q", task.Func.Name())
+	}
+	sel, err := dataframe.ApplySteps(ctx, rec, []string{"t", "a"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sel.Release()
+	args, err := task.Arguments([]any{sel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := kernel(ctx, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := v.(arrow.RecordBatch)
+	defer out.Release()
+	want, err := df.Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer want.Release()
+	got := array.NewTableFromRecords(out.Schema(), []arrow.RecordBatch{out})
+	defer got.Release()
+	compareRows(t, "registered kernel", tableRows(got), tableRows(want))
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestRollingPrecision checks windows after a huge value has left them, and variances
+// of values with a large common offset, against direct computation.
+func TestRollingPrecision(t *testing.T) {
+	type row struct {
+		X float64 `gask:"x"`
+	}
+	var rows []row
+	for i := range 300 {
+		v := 1e9 + float64(i%7)
+		if i == 50 {
+			v = 1e17
+		}
+		rows = append(rows, row{v})
+	}
+	ctx := checked(t)
+	for _, agg := range []string{"sum", "var"} {
+		r := dataframe.FromRecords(rows, 11).Rolling(4)
+		df := r.Sum()
+		if agg == "var" {
+			df = r.Var()
+		}
+		tbl, err := df.Compute(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := tableRows(tbl)
+		tbl.Release()
+		for i := 3; i < len(rows); i++ {
+			if i >= 50 && i < 54 {
+				continue
+			}
+			w := rows[i-3 : i+1]
+			sum, mean, ss := 0.0, 0.0, 0.0
+			for _, x := range w {
+				sum += x.X - 1e9
+			}
+			mean = sum / 4
+			for _, x := range w {
+				ss += (x.X - 1e9 - mean) * (x.X - 1e9 - mean)
+			}
+			want := fmt.Sprint(sum + 4e9)
+			if agg == "var" {
+				want = fmt.Sprint(ss / 3)
+			}
+			if !sameCell(got[i+1][0], want) {
+				t.Fatalf("%s row %d: %s, want %s", agg, i, got[i+1][0], want)
+			}
+		}
+	}
 }
