@@ -487,3 +487,40 @@ func TestMergeAsofTasks(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeAsofDates checks date keys, whose tolerance is a time.Duration counted in
+// whole days, in both directions across partitions.
+func TestMergeAsofDates(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2024, 1, d, 0, 0, 0, 0, time.UTC) }
+	left := dataframe.FromRecords([]asofTS{{day(1), 1}, {day(5), 2}, {day(10), 3}}, 2).Astype(map[string]string{"at": "date"})
+	right := dataframe.FromRecords([]asofTS{{day(0), 10}, {day(3), 30}, {day(9), 90}, {day(12), 120}}, 3).Astype(map[string]string{"at": "date"})
+	for _, tc := range []struct {
+		dir  dataframe.AsofDir
+		want string
+	}{
+		{dataframe.Backward, "10,,90"},
+		{dataframe.Forward, ",,"},
+		{dataframe.Nearest, "10,,90"},
+	} {
+		m := dataframe.MergeAsof(left, right, dataframe.AsofOn("at"), dataframe.AsofDirection(tc.dir), dataframe.AsofTolerance(36*time.Hour))
+		eachScheduler(t, func(t *testing.T, opt gask.Option) {
+			ctx := checked(t)
+			tbl, err := m.Compute(ctx, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tbl.Release()
+			rows := tableRows(tbl)
+			if !slices.Equal(rows[0], []string{"at", "v_x", "v_y"}) || rows[1][0] != "2024-01-01" {
+				t.Fatalf("%s: %v", tc.dir, rows)
+			}
+			var got []string
+			for _, r := range rows[1:] {
+				got = append(got, r[2])
+			}
+			if strings.Join(got, ",") != tc.want {
+				t.Errorf("%s: matches %v, want %s", tc.dir, got, tc.want)
+			}
+		})
+	}
+}
