@@ -647,6 +647,13 @@ func asofKeys(rec arrow.RecordBatch, name string, float bool) (ints []int64, flo
 	if !isInteger(col.DataType()) && !isTemporal(col.DataType()) {
 		return nil, nil, -1, asofErr("key column %q is %s, not an integer, date or timestamp", name, col.DataType())
 	}
+	if a, ok := col.(*array.Uint64); ok { // compared as int64
+		for i, v := range a.Uint64Values() {
+			if v > math.MaxInt64 && a.IsValid(i) {
+				return nil, nil, -1, asofErr("key column %q: row %d is %d, more than merge_asof compares (2^63-1)", name, i, v)
+			}
+		}
+	}
 	ints = make([]int64, n)
 	for i := range n {
 		if col.IsValid(i) {

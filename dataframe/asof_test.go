@@ -524,3 +524,57 @@ func TestMergeAsofDates(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeAsofCategories matches by a category column (on one side or both), through
+// the broadcast and the shuffle.
+func TestMergeAsofCategories(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "dataframe")
+	want := readGolden(t, filepath.Join(dir, "golden", "asof_by_nearest.csv"))
+	for _, cats := range [][2]bool{{true, true}, {true, false}, {false, true}} {
+		for _, rparts := range []int{1, 3} {
+			t.Run(fmt.Sprintf("categories=%v/right-partitions=%d", cats, rparts), func(t *testing.T) {
+				read := func(name string, cat bool) *dataframe.DataFrame {
+					var opts []dataframe.CSVOption
+					if cat {
+						opts = append(opts, dataframe.Categorical("ticker"))
+					}
+					return dataframe.ReadCSV(filepath.Join(dir, name), opts...)
+				}
+				trades, quotes := read("asof-trades-*.csv", cats[0]), read("asof-quotes-*.csv", cats[1]).Repartition(rparts)
+				m := dataframe.MergeAsof(trades, quotes, dataframe.AsofOn("time"), dataframe.AsofBy("ticker"), dataframe.AsofDirection(dataframe.Nearest))
+				eachScheduler(t, func(t *testing.T, opt gask.Option) {
+					ctx := checked(t)
+					tbl, err := m.Compute(ctx, opt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer tbl.Release()
+					compareRows(t, "asof_by_nearest", tableRows(tbl), want)
+				})
+			})
+		}
+	}
+}
+
+type asofU struct {
+	T uint64 `gask:"t"`
+	V int64  `gask:"v"`
+}
+
+// TestMergeAsofUint64 matches unsigned keys, and refuses those int64 cannot hold.
+func TestMergeAsofUint64(t *testing.T) {
+	ctx := checked(t)
+	left := dataframe.FromRecords([]asofU{{1, 1}, {5, 2}}, 1)
+	right := dataframe.FromRecords([]asofU{{0, 10}, {4, 40}}, 2)
+	tbl, err := dataframe.MergeAsof(left, right, dataframe.AsofOn("t")).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	compareRows(t, "uint64", tableRows(tbl), [][]string{{"t", "v_x", "v_y"}, {"1", "1", "10"}, {"5", "2", "40"}})
+	huge := dataframe.FromRecords([]asofU{{1 << 63, 1}}, 1)
+	_, err = dataframe.MergeAsof(huge, right, dataframe.AsofOn("t")).Compute(ctx)
+	if err == nil || !strings.Contains(err.Error(), `merge_asof: key column "t": row 0 is 9223372036854775808, more than merge_asof compares`) {
+		t.Fatalf("error %v", err)
+	}
+}
