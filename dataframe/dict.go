@@ -135,15 +135,16 @@ func register(name string, fn func(ctx context.Context, args []any) (any, error)
 }
 
 // seal prepares a result for being read by several tasks at once. Arrow builds a
-// dictionary array's dictionary lazily, on the first call of Dictionary — a write that
-// races with a concurrent reader's — so every category column's dictionary is built
-// here, once, before the result is shared.
+// dictionary array's dictionary lazily, on the first call of Dictionary, and counts
+// a slice's nulls lazily, on the first call of NullN — writes that race with a
+// concurrent reader's — so both are done here, once, before the result is shared.
 func seal(v any) {
 	switch r := v.(type) {
 	case arrow.RecordBatch:
 		for _, c := range r.Columns() {
+			c.NullN()
 			if d, ok := c.(*array.Dictionary); ok {
-				d.Dictionary()
+				d.Dictionary().NullN()
 			}
 		}
 	case recordList:
