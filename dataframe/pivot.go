@@ -41,14 +41,8 @@ func (df *DataFrame) PivotTable(index, columns string, agg Agg, categories []str
 	if long.err != nil {
 		return failed(fmt.Errorf("dataframe: pivot_table: %w", long.err))
 	}
-	ls := long.Schema()
-	fields := []arrow.Field{ls.Field(0)}
-	for _, c := range categories {
-		fields = append(fields, arrow.Field{Name: c, Type: ls.Field(2).Type, Nullable: true})
-	}
-	sch := arrow.NewSchema(fields, nil)
 	spec := pivotSpec{Index: index, Columns: columns, Categories: categories}
-	src := &pivotSource{in: long, spec: spec, sch: sch}
+	src := &pivotSource{in: long, spec: spec, sch: pivotSchema(long.Schema(), categories)}
 	src.key = keyName("pivot-table", []string{fmt.Sprint(long.Keys())}, []Step{{Kind: fmt.Sprintf("%+v", spec)}})
 	return fromSource(src)
 }
@@ -71,6 +65,15 @@ func (df *DataFrame) Categories(ctx context.Context, col string, opts ...gask.Op
 		}
 	}
 	return out, nil
+}
+
+// pivotSchema is the wide schema of long groups (index, columns, value).
+func pivotSchema(long *arrow.Schema, categories []string) *arrow.Schema {
+	fields := []arrow.Field{long.Field(0)}
+	for _, c := range categories {
+		fields = append(fields, arrow.Field{Name: c, Type: long.Field(2).Type, Nullable: true})
+	}
+	return arrow.NewSchema(fields, nil)
 }
 
 // pivotSpec is a planned pivot: plain data, the kernel's parameter.
@@ -103,7 +106,7 @@ func (s *pivotSource) tasks(key graph.Key, _ int, columns []string, steps []Step
 		return nil, err
 	}
 	out := graph.K(s.key, 0)
-	if err := g.Add(graph.Task{Key: out, Func: graph.Registered(pivotName), Args: []any{s.spec, s.sch, graph.Input(0)}, Deps: in[:1]}); err != nil {
+	if err := g.Add(graph.Task{Key: out, Func: graph.Registered(pivotName), Args: []any{s.spec, graph.Input(0)}, Deps: in[:1]}); err != nil {
 		return nil, err
 	}
 	if out != key {
@@ -118,11 +121,12 @@ func init() {
 	// The long groups (index, columns, value), sorted by index, as one row per index
 	// value and one column per category.
 	register(pivotName, func(ctx context.Context, args []any) (any, error) {
-		spec, sch := args[0].(pivotSpec), args[1].(*arrow.Schema)
-		rec, ok := args[2].(arrow.RecordBatch)
+		spec := args[0].(pivotSpec)
+		rec, ok := args[1].(arrow.RecordBatch)
 		if !ok {
-			return nil, fmt.Errorf("dataframe: pivot_table input is %T", args[2])
+			return nil, fmt.Errorf("dataframe: pivot_table input is %T", args[1])
 		}
+		sch := pivotSchema(rec.Schema(), spec.Categories)
 		pos := make(map[string]int, len(spec.Categories))
 		for i, c := range spec.Categories {
 			pos[c] = i
