@@ -431,6 +431,10 @@ const (
 )
 
 func (s *aggSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, part), columns, steps), nil
+}
+
+func (s *aggSource) shared() (*graph.Graph, error) {
 	nout := max(s.splitOut, 1)
 	g, chunks, err := chunkTasks(s.in, s.key+"-chunk", aggChunkName, []any{s.spec, nout, graph.Input(0)})
 	if err != nil {
@@ -458,13 +462,7 @@ func (s *aggSource) tasks(key graph.Key, part int, columns []string, steps []Ste
 			return nil, err
 		}
 	}
-	final := graph.K(s.key, part)
-	if final != key {
-		if err := g.Add(pipelineTask(key, final, columns, steps)); err != nil {
-			return nil, err
-		}
-	}
-	return g.Tasks(), nil
+	return g, nil
 }
 
 const pickName = "dataframe.pick"

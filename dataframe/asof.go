@@ -421,6 +421,10 @@ func inputsFrom(from, n int) []any {
 // join of the one right partition, or a shuffle of both sides on the by columns, a
 // join per shuffled partition and a shuffle back into the left's partitions.
 func (s *asofSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, part), columns, steps), nil
+}
+
+func (s *asofSource) shared() (*graph.Graph, error) {
 	g := graph.New(0)
 	add := func(t graph.Task) error {
 		if _, ok := g.Task(t.Key); ok {
@@ -455,7 +459,6 @@ func (s *asofSource) tasks(key graph.Key, part int, columns []string, steps []St
 	if err != nil {
 		return nil, err
 	}
-	out := graph.K(s.key, part)
 	switch {
 	case len(s.spec.By) == 0:
 		splits := make([]graph.Key, len(rk))
@@ -465,17 +468,21 @@ func (s *asofSource) tasks(key graph.Key, part int, columns []string, steps []St
 				return nil, err
 			}
 		}
-		args := append([]any{s.spec, part, graph.Input(0), graph.Input(1)}, inputsFrom(2, len(splits))...)
-		if err := add(graph.Task{Key: out, Func: graph.Registered(asofJoinName), Args: args, Deps: append([]graph.Key{lk[part], rb}, splits...)}); err != nil {
-			return nil, err
+		for part := range lk {
+			args := append([]any{s.spec, part, graph.Input(0), graph.Input(1)}, inputsFrom(2, len(splits))...)
+			if err := add(graph.Task{Key: graph.K(s.key, part), Func: graph.Registered(asofJoinName), Args: args, Deps: append([]graph.Key{lk[part], rb}, splits...)}); err != nil {
+				return nil, err
+			}
 		}
 	case len(rk) == 1: // broadcast the one right partition
 		whole := graph.K(s.key+"-broadcast", 0)
 		if err := add(graph.Task{Key: whole, Func: graph.Registered(asofShareName), Args: []any{graph.Input(0)}, Deps: []graph.Key{rk[0]}}); err != nil {
 			return nil, err
 		}
-		if err := add(graph.Task{Key: out, Func: graph.Registered(asofJoinByName), Args: []any{s.spec, graph.Input(0), graph.Input(1), graph.Input(2), graph.Input(3)}, Deps: []graph.Key{lk[part], whole, lb, rb}}); err != nil {
-			return nil, err
+		for part := range lk {
+			if err := add(graph.Task{Key: graph.K(s.key, part), Func: graph.Registered(asofJoinByName), Args: []any{s.spec, graph.Input(0), graph.Input(1), graph.Input(2), graph.Input(3)}, Deps: []graph.Key{lk[part], whole, lb, rb}}); err != nil {
+				return nil, err
+			}
 		}
 	default:
 		n := max(len(lk), len(rk))
@@ -504,16 +511,13 @@ func (s *asofSource) tasks(key graph.Key, part int, columns []string, steps []St
 				return nil, err
 			}
 		}
-		if err := add(graph.Task{Key: out, Func: graph.Registered(asofRestoreName), Args: append([]any{part}, inputs(n)...), Deps: routes}); err != nil {
-			return nil, err
+		for part := range lk {
+			if err := add(graph.Task{Key: graph.K(s.key, part), Func: graph.Registered(asofRestoreName), Args: append([]any{part}, inputs(n)...), Deps: routes}); err != nil {
+				return nil, err
+			}
 		}
 	}
-	if out != key {
-		if err := add(pipelineTask(key, out, columns, steps)); err != nil {
-			return nil, err
-		}
-	}
-	return g.Tasks(), nil
+	return g, nil
 }
 
 // tagged is the spec of the join of shuffled partitions: the left rows carry their
@@ -545,21 +549,21 @@ func (s *asofTagSource) schema() *arrow.Schema {
 }
 
 func (s *asofTagSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, i), columns, steps), nil
+}
+
+func (s *asofTagSource) shared() (*graph.Graph, error) {
 	g := graph.New(0)
 	in, err := lowerInto(g, s.in)
 	if err != nil {
 		return nil, err
 	}
-	out := graph.K(s.key, i)
-	if err := g.Add(graph.Task{Key: out, Func: graph.Registered(asofTagName), Args: []any{i, graph.Input(0)}, Deps: []graph.Key{in[i]}}); err != nil {
-		return nil, err
-	}
-	if out != key {
-		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
+	for i, k := range in {
+		if err := g.Add(graph.Task{Key: graph.K(s.key, i), Func: graph.Registered(asofTagName), Args: []any{i, graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
 			return nil, err
 		}
 	}
-	return g.Tasks(), nil
+	return g, nil
 }
 
 // asofStat is a partition's key range; S0 and S1 render its first and last key.

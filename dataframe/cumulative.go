@@ -94,10 +94,10 @@ const (
 	cumApplyName = "dataframe.cum-apply"
 )
 
-// tasks: each partition's own running values (local), a chain of carries — what the
-// partitions before it add up to — and the carry applied to the local values: 3P
+// shared: each partition's own running values (local), a chain of carries — what
+// the partitions before it add up to — and the carry applied to the local values: 3P
 // tasks, each partition waiting only for the carries before it.
-func (s *cumSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
+func (s *cumSource) shared() (*graph.Graph, error) {
 	g := graph.New(0)
 	in, err := lowerInto(g, s.in)
 	if err != nil {
@@ -105,15 +105,22 @@ func (s *cumSource) tasks(key graph.Key, i int, columns []string, steps []Step) 
 	}
 	local := func(j int) graph.Key { return graph.K(s.key+"-local", j) }
 	carry := func(j int) graph.Key { return graph.K(s.key+"-carry", j) }
-	for j := 0; j <= i; j++ {
+	for j := range in {
 		if err := g.Add(graph.Task{Key: local(j), Func: graph.Registered(cumLocalName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{in[j]}}); err != nil {
 			return nil, err
 		}
-		if j == i {
-			break
+		if j < len(in)-1 {
+			// carry(j) is what partitions 0..j add up to.
+			t := graph.Task{Key: carry(j), Func: graph.Registered(cumCarryName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{local(j)}}
+			if j > 0 {
+				t.Args = append(t.Args, graph.Input(1))
+				t.Deps = append(t.Deps, carry(j-1))
+			}
+			if err := g.Add(t); err != nil {
+				return nil, err
+			}
 		}
-		// carry(j) is what partitions 0..j add up to.
-		t := graph.Task{Key: carry(j), Func: graph.Registered(cumCarryName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{local(j)}}
+		t := graph.Task{Key: graph.K(s.key, j), Func: graph.Registered(cumApplyName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{local(j)}}
 		if j > 0 {
 			t.Args = append(t.Args, graph.Input(1))
 			t.Deps = append(t.Deps, carry(j-1))
@@ -122,21 +129,11 @@ func (s *cumSource) tasks(key graph.Key, i int, columns []string, steps []Step) 
 			return nil, err
 		}
 	}
-	out := graph.K(s.key, i)
-	t := graph.Task{Key: out, Func: graph.Registered(cumApplyName), Args: []any{s.spec, graph.Input(0)}, Deps: []graph.Key{local(i)}}
-	if i > 0 {
-		t.Args = append(t.Args, graph.Input(1))
-		t.Deps = append(t.Deps, carry(i-1))
-	}
-	if err := g.Add(t); err != nil {
-		return nil, err
-	}
-	if out != key {
-		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
-			return nil, err
-		}
-	}
-	return g.Tasks(), nil
+	return g, nil
+}
+
+func (s *cumSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, i), columns, steps), nil
 }
 
 // cumCarry is each column's running value so far; Has is false before any value.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/compute"
@@ -63,11 +62,6 @@ type dedupSource struct {
 	types  []string
 	keep   Keep
 	key    string
-
-	once sync.Once
-	g    *graph.Graph // the input's tasks, lowered once for all partitions
-	keys []graph.Key
-	lerr error
 }
 
 func (s *dedupSource) describe() string {
@@ -81,23 +75,21 @@ func (s *dedupSource) npartitions() int      { return s.in.NPartitions() }
 const dedupName = "dataframe.drop-duplicates"
 
 func (s *dedupSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
-	s.once.Do(func() {
-		s.g = graph.New(0)
-		s.keys, s.lerr = lowerInto(s.g, s.in)
-	})
-	if s.lerr != nil {
-		return nil, s.lerr
-	}
-	sub, err := s.g.Cull(s.keys[i : i+1])
+	return ownTasks(key, graph.K(s.key, i), columns, steps), nil
+}
+
+func (s *dedupSource) shared() (*graph.Graph, error) {
+	g := graph.New(0)
+	in, err := lowerInto(g, s.in)
 	if err != nil {
 		return nil, err
 	}
-	out := graph.K(s.key, i)
-	tasks := append(sub.Tasks(), graph.Task{Key: out, Func: graph.Registered(dedupName), Args: []any{s.subset, s.types, string(s.keep), graph.Input(0)}, Deps: []graph.Key{s.keys[i]}})
-	if out != key {
-		tasks = append(tasks, pipelineTask(key, out, columns, steps))
+	for i, k := range in {
+		if err := g.Add(graph.Task{Key: graph.K(s.key, i), Func: graph.Registered(dedupName), Args: []any{s.subset, s.types, string(s.keep), graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
+			return nil, err
+		}
 	}
-	return tasks, nil
+	return g, nil
 }
 
 func init() {

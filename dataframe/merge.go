@@ -348,9 +348,10 @@ const (
 	concatPartsName = "dataframe.concat-parts"
 )
 
-func (s *mergeSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
+func (s *mergeSource) shared() (*graph.Graph, error) {
 	g := graph.New(0)
-	var lk, rk graph.Key
+	lk := make([]graph.Key, s.n) // each output partition's left and right inputs
+	rk := make([]graph.Key, s.n)
 	switch s.strategy {
 	case Broadcast:
 		small, big := s.right, s.left
@@ -369,20 +370,20 @@ func (s *mergeSource) tasks(key graph.Key, part int, columns []string, steps []S
 		if err != nil {
 			return nil, err
 		}
-		lk, rk = bigKeys[part], whole
-		if s.spec.How == Right {
-			lk, rk = whole, bigKeys[part]
+		for part := range s.n {
+			lk[part], rk[part] = bigKeys[part], whole
+			if s.spec.How == Right {
+				lk[part], rk[part] = whole, bigKeys[part]
+			}
 		}
 	case Aligned:
-		lks, err := lowerInto(g, s.left)
-		if err != nil {
+		var err error
+		if lk, err = lowerInto(g, s.left); err != nil {
 			return nil, err
 		}
-		rks, err := lowerInto(g, s.right)
-		if err != nil {
+		if rk, err = lowerInto(g, s.right); err != nil {
 			return nil, err
 		}
-		lk, rk = lks[part], rks[part]
 	case HashShuffle:
 		for side, df := range []*DataFrame{s.left, s.right} {
 			on := s.spec.LeftOn
@@ -402,18 +403,21 @@ func (s *mergeSource) tasks(key graph.Key, part int, columns []string, steps []S
 				}
 			}
 		}
-		lk, rk = graph.K(s.key+"-shuffle-0", part), graph.K(s.key+"-shuffle-1", part)
+		for part := range s.n {
+			lk[part], rk[part] = graph.K(s.key+"-shuffle-0", part), graph.K(s.key+"-shuffle-1", part)
+		}
 	}
-	out := graph.K(s.key, part)
-	if err := g.Add(graph.Task{Key: out, Func: graph.Registered(joinName), Args: []any{s.spec, graph.Input(0), graph.Input(1)}, Deps: []graph.Key{lk, rk}}); err != nil {
-		return nil, err
-	}
-	if out != key {
-		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
+	for part := range s.n {
+		out := graph.K(s.key, part)
+		if err := g.Add(graph.Task{Key: out, Func: graph.Registered(joinName), Args: []any{s.spec, graph.Input(0), graph.Input(1)}, Deps: []graph.Key{lk[part], rk[part]}}); err != nil {
 			return nil, err
 		}
 	}
-	return g.Tasks(), nil
+	return g, nil
+}
+
+func (s *mergeSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, part), columns, steps), nil
 }
 
 // lowerInto adds df's tasks to g and returns its partitions' keys.

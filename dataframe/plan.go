@@ -86,8 +86,40 @@ type scanNode struct {
 func (n *scanNode) schema() *arrow.Schema { return n.out }
 func (n *scanNode) npartitions() int      { return n.src.npartitions() }
 
+// sharer is a source whose partitions share most of their tasks (the input, a
+// shuffle's splits, a sample, a chain of carries): lowering adds shared() once, and
+// tasks then returns only what is partition i's own (its pipeline, if any), so that
+// lowering P partitions costs O(P), not P times the whole graph.
+type sharer interface {
+	shared() (*graph.Graph, error)
+}
+
+// ownTasks is a sharer's partition: the pipeline over its shared output out, or
+// nothing when out is the key asked for.
+func ownTasks(key, out graph.Key, columns []string, steps []Step) []graph.Task {
+	if out == key {
+		return nil
+	}
+	return []graph.Task{pipelineTask(key, out, columns, steps)}
+}
+
 func (n *scanNode) lower(g *graph.Graph) ([]graph.Key, error) {
 	keys := make([]graph.Key, n.npartitions())
+	if sh, ok := n.src.(sharer); ok && len(keys) > 0 {
+		if _, done := g.Task(graph.K(n.key, 0)); !done {
+			sg, err := sh.shared()
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range sg.Tasks() {
+				if _, ok := g.Task(t.Key); !ok {
+					if err := g.Add(t); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
 	for i := range keys {
 		keys[i] = graph.K(n.key, i)
 		if _, ok := g.Task(keys[i]); ok {

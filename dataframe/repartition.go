@@ -61,18 +61,32 @@ func (s *repartSource) npartitions() int      { return s.n }
 const repartCutName = "dataframe.repartition-cut"
 
 func (s *repartSource) tasks(key graph.Key, j int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, j), columns, steps), nil
+}
+
+func (s *repartSource) shared() (*graph.Graph, error) {
 	g := graph.New(0)
 	in, err := lowerInto(g, s.in)
 	if err != nil {
 		return nil, err
 	}
+	for j := range s.n {
+		if err := s.add(g, in, j); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// add adds output partition j's tasks over the input partitions in.
+func (s *repartSource) add(g *graph.Graph, in []graph.Key, j int) error {
 	p := len(in)
 	out := graph.K(s.key, j)
 	if s.n <= p {
 		// Output j: input partitions [j·p/n, (j+1)·p/n).
 		deps := in[j*p/s.n : (j+1)*p/s.n]
 		if err := g.Add(graph.Task{Key: out, Func: graph.Registered(concatPartsName), Args: inputs(len(deps)), Deps: deps}); err != nil {
-			return nil, err
+			return err
 		}
 	} else {
 		// Input i is cut into the outputs [⌈i·n/p⌉, ⌈(i+1)·n/p⌉).
@@ -87,19 +101,14 @@ func (s *repartSource) tasks(key graph.Key, j int, columns []string, steps []Ste
 		cut := graph.K(s.key+"-cut", i)
 		if _, ok := g.Task(cut); !ok {
 			if err := g.Add(graph.Task{Key: cut, Func: graph.Registered(repartCutName), Args: []any{first(i+1) - first(i), graph.Input(0)}, Deps: []graph.Key{in[i]}}); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if err := g.Add(graph.Task{Key: out, Func: graph.Registered(pickName), Args: []any{j - first(i), graph.Input(0)}, Deps: []graph.Key{cut}}); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if out != key {
-		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
-			return nil, err
-		}
-	}
-	return g.Tasks(), nil
+	return nil
 }
 
 func init() {
@@ -180,11 +189,25 @@ type divisionCut struct {
 }
 
 func (s *divisionSource) tasks(key graph.Key, j int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, j), columns, steps), nil
+}
+
+func (s *divisionSource) shared() (*graph.Graph, error) {
 	g := graph.New(0)
 	in, err := lowerInto(g, s.in)
 	if err != nil {
 		return nil, err
 	}
+	for j := range s.divs.len() - 1 {
+		if err := s.add(g, in, j); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// add adds output partition j's tasks over the input partitions in.
+func (s *divisionSource) add(g *graph.Graph, in []graph.Key, j int) error {
 	old, n := &s.in.index.Divs, s.divs.len()-1
 	inner := make([]int, n-1)
 	for q := range inner {
@@ -204,12 +227,12 @@ func (s *divisionSource) tasks(key graph.Key, j int, columns []string, steps []S
 		c := graph.K(s.key+"-cut", i)
 		if _, ok := g.Task(c); !ok {
 			if err := g.Add(graph.Task{Key: c, Func: graph.Registered(divisionCutName), Args: []any{cut, graph.Input(0)}, Deps: []graph.Key{in[i]}}); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		p := graph.K(fmt.Sprintf("%s-piece-%d", s.key, j), i)
 		if err := g.Add(graph.Task{Key: p, Func: graph.Registered(pickName), Args: []any{j, graph.Input(0)}, Deps: []graph.Key{c}}); err != nil {
-			return nil, err
+			return err
 		}
 		deps = append(deps, p)
 		args = append(args, graph.Input(len(args)))
@@ -220,21 +243,16 @@ func (s *divisionSource) tasks(key graph.Key, j int, columns []string, steps []S
 		c := graph.K(s.key+"-cut", 0)
 		if _, ok := g.Task(c); !ok {
 			if err := g.Add(graph.Task{Key: c, Func: graph.Registered(divisionCutName), Args: []any{cut, graph.Input(0)}, Deps: []graph.Key{in[0]}}); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if err := g.Add(graph.Task{Key: out, Func: graph.Registered(pickName), Args: []any{j, graph.Input(0)}, Deps: []graph.Key{c}}); err != nil {
-			return nil, err
+			return err
 		}
 	} else if err := g.Add(graph.Task{Key: out, Func: graph.Registered(concatPartsName), Args: args, Deps: deps}); err != nil {
-		return nil, err
+		return err
 	}
-	if out != key {
-		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
-			return nil, err
-		}
-	}
-	return g.Tasks(), nil
+	return nil
 }
 
 func init() {
@@ -346,11 +364,25 @@ func (s *sizeSource) schema() *arrow.Schema { return s.in.Schema() }
 func (s *sizeSource) npartitions() int      { return len(s.outs) }
 
 func (s *sizeSource) tasks(key graph.Key, j int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, j), columns, steps), nil
+}
+
+func (s *sizeSource) shared() (*graph.Graph, error) {
 	g := graph.New(0)
 	in, err := lowerInto(g, s.in)
 	if err != nil {
 		return nil, err
 	}
+	for j := range s.outs {
+		if err := s.add(g, in, j); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// add adds output partition j's tasks over the input partitions in.
+func (s *sizeSource) add(g *graph.Graph, in []graph.Key, j int) error {
 	var deps []graph.Key
 	for _, p := range s.outs[j] {
 		if p.Of == 1 {
@@ -360,12 +392,12 @@ func (s *sizeSource) tasks(key graph.Key, j int, columns []string, steps []Step)
 		cut := graph.K(s.key+"-cut", p.In)
 		if _, ok := g.Task(cut); !ok {
 			if err := g.Add(graph.Task{Key: cut, Func: graph.Registered(repartCutName), Args: []any{p.Of, graph.Input(0)}, Deps: []graph.Key{in[p.In]}}); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		pk := graph.K(fmt.Sprintf("%s-piece-%d", s.key, p.In), p.Q)
 		if err := g.Add(graph.Task{Key: pk, Func: graph.Registered(pickName), Args: []any{p.Q, graph.Input(0)}, Deps: []graph.Key{cut}}); err != nil {
-			return nil, err
+			return err
 		}
 		deps = append(deps, pk)
 	}
@@ -375,14 +407,9 @@ func (s *sizeSource) tasks(key graph.Key, j int, columns []string, steps []Step)
 		t.Args, t.Deps = []any{graph.Input(0)}, []graph.Key{in[0]}
 	}
 	if err := g.Add(t); err != nil {
-		return nil, err
+		return err
 	}
-	if out != key {
-		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
-			return nil, err
-		}
-	}
-	return g.Tasks(), nil
+	return nil
 }
 
 const sizeName = "dataframe.partition-size"

@@ -136,31 +136,20 @@ func (s *concatSource) tasks(key graph.Key, i int, columns []string, steps []Ste
 			i -= d.NPartitions()
 			continue
 		}
-		tasks, k, err := partitionTasks(d, i)
-		if err != nil {
-			return nil, err
-		}
-		return append(tasks, pipelineTask(key, k, columns, steps)), nil
+		return []graph.Task{pipelineTask(key, d.Keys()[i], columns, steps)}, nil
 	}
 	return nil, fmt.Errorf("dataframe: concat: no partition %d", i)
 }
 
-// partitionTasks are the tasks that compute partition i of df, and its key.
-func partitionTasks(df *DataFrame, i int) ([]graph.Task, graph.Key, error) {
-	p, err := df.optimized()
-	if err != nil {
-		return nil, "", err
-	}
+// shared is every input's tasks, each lowered once.
+func (s *concatSource) shared() (*graph.Graph, error) {
 	g := graph.New(0)
-	keys, err := p.lower(g)
-	if err != nil {
-		return nil, "", err
+	for _, d := range s.dfs {
+		if _, err := lowerInto(g, d); err != nil {
+			return nil, err
+		}
 	}
-	sub, err := g.Cull(keys[i : i+1])
-	if err != nil {
-		return nil, "", err
-	}
-	return sub.Tasks(), keys[i], nil
+	return g, nil
 }
 
 // PartitionFunc transforms one partition. It borrows rec and returns a new record
@@ -200,10 +189,26 @@ func (s *mapSource) npartitions() int      { return s.in.NPartitions() }
 func (s *mapSource) input() *DataFrame     { return s.in }
 
 func (s *mapSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
-	inTasks, inKey, err := partitionTasks(s.in, i)
+	return ownTasks(key, graph.K(s.key+"-map", i), columns, steps), nil
+}
+
+// shared is the input's tasks, lowered once, and one map task per partition.
+func (s *mapSource) shared() (*graph.Graph, error) {
+	g := graph.New(0)
+	in, err := lowerInto(g, s.in)
 	if err != nil {
 		return nil, err
 	}
+	for i, k := range in {
+		if err := g.Add(graph.Task{Key: graph.K(s.key+"-map", i), Func: s.taskFunc(i), Args: []any{graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// taskFunc is the task function of partition i.
+func (s *mapSource) taskFunc(i int) graph.Func {
 	sch := s.sch
 	run := func(ctx context.Context, args []any) (any, error) {
 		rec, ok := args[len(args)-1].(arrow.RecordBatch)
@@ -220,14 +225,8 @@ func (s *mapSource) tasks(key graph.Key, i int, columns []string, steps []Step) 
 		}
 		return out, nil
 	}
-	f := graph.Closure(s.label, run)
 	if s.regName != "" {
-		f = graph.RegisteredAs(s.regName, run)
+		return graph.RegisteredAs(s.regName, run)
 	}
-	mkey := graph.K(s.key+"-map", i)
-	tasks := append(inTasks, graph.Task{Key: mkey, Func: f, Args: []any{graph.Input(0)}, Deps: []graph.Key{inKey}})
-	if mkey != key {
-		tasks = append(tasks, pipelineTask(key, mkey, columns, steps))
-	}
-	return tasks, nil
+	return graph.Closure(s.label, run)
 }

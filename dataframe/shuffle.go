@@ -120,18 +120,12 @@ const (
 	shuffleConcatName = "dataframe.shuffle-concat"
 )
 
+func (s *shuffleSource) shared() (*graph.Graph, error) {
+	return shuffleTasks(s.in, s.key, s.on, s.types, s.n)
+}
+
 func (s *shuffleSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
-	g, err := shuffleTasks(s.in, s.key, s.on, s.types, s.n)
-	if err != nil {
-		return nil, err
-	}
-	out := graph.K(s.key, part)
-	if out != key {
-		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
-			return nil, err
-		}
-	}
-	return g.Tasks(), nil
+	return ownTasks(key, graph.K(s.key, part), columns, steps), nil
 }
 
 // shuffleTasks lowers in and adds its split tasks and the n concat tasks, keyed

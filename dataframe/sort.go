@@ -128,7 +128,7 @@ const (
 	sortMergeName  = "dataframe.sort-merge"
 )
 
-func (s *sortSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
+func (s *sortSource) shared() (*graph.Graph, error) {
 	var parts []graph.Key
 	g := graph.New(0)
 	if s.spec.Given {
@@ -167,13 +167,11 @@ func (s *sortSource) tasks(key graph.Key, part int, columns []string, steps []St
 			return nil, err
 		}
 	}
-	out := graph.K(s.key, part)
-	if out != key {
-		if err := g.Add(pipelineTask(key, out, columns, steps)); err != nil {
-			return nil, err
-		}
-	}
-	return g.Tasks(), nil
+	return g, nil
+}
+
+func (s *sortSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, part), columns, steps), nil
 }
 
 // sortKeys are a column's values in a comparable form: one of ints (integers, bools,

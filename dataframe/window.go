@@ -76,40 +76,56 @@ func (s *overlapSource) npartitions() int      { return s.in.NPartitions() }
 func (s *overlapSource) needTails() bool { return s.edge.Before > 0 || s.edge.On != "" }
 func (s *overlapSource) needHeads() bool { return s.edge.After > 0 }
 
-// tasks are partition i's: the input's, the tails before it and the heads after it
-// (each chain link depending on one input partition and the link before), and its
-// own task, which depends on its input partition, tail(i-1) and head(i+1) only. The
-// input and the chains are lowered once per source and shared by every partition,
-// so lowering P partitions costs O(P) tasks each rather than lowering it all again.
-func (s *overlapSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
+// shared is every partition's tasks: the input's, both chains of edges (each link
+// depending on one input partition and the link before) and each partition's own
+// task, which depends on its input partition, tail(i-1) and head(i+1) only: O(P).
+func (s *overlapSource) shared() (*graph.Graph, error) {
 	s.once.Do(s.lowerChains)
 	if s.lowerErr != nil {
 		return nil, s.lowerErr
 	}
 	in := s.inKeys
-	edges := overlapEdges{Index: i, Tail: i > 0 && s.needTails(), Head: i < len(in)-1 && s.needHeads()}
-	out := graph.K(s.key, i)
-	t := graph.Task{Key: out, Func: s.fn, Args: append(slices.Clone(s.param), edges, graph.Input(0)), Deps: []graph.Key{in[i]}}
-	if edges.Tail {
-		t.Args = append(t.Args, graph.Input(len(t.Deps)))
-		t.Deps = append(t.Deps, s.tails[i-1].Key)
+	g := graph.New(len(s.inTasks) + len(s.tails) + len(s.heads) + len(in))
+	add := func(ts ...graph.Task) error {
+		for _, t := range ts {
+			if t.Key == "" {
+				continue // heads[0] is never made
+			}
+			if err := g.Add(t); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	if edges.Head {
-		t.Args = append(t.Args, graph.Input(len(t.Deps)))
-		t.Deps = append(t.Deps, s.heads[i+1].Key)
+	if err := add(s.inTasks...); err != nil {
+		return nil, err
 	}
-	tasks := slices.Clone(s.inTasks)
-	if edges.Tail {
-		tasks = append(tasks, s.tails[:i]...)
+	if err := add(s.tails...); err != nil {
+		return nil, err
 	}
-	if edges.Head {
-		tasks = append(tasks, s.heads[i+1:]...)
+	if err := add(s.heads...); err != nil {
+		return nil, err
 	}
-	tasks = append(tasks, t)
-	if out != key {
-		tasks = append(tasks, pipelineTask(key, out, columns, steps))
+	for i := range in {
+		edges := overlapEdges{Index: i, Tail: i > 0 && s.needTails(), Head: i < len(in)-1 && s.needHeads()}
+		t := graph.Task{Key: graph.K(s.key, i), Func: s.fn, Args: append(slices.Clone(s.param), edges, graph.Input(0)), Deps: []graph.Key{in[i]}}
+		if edges.Tail {
+			t.Args = append(t.Args, graph.Input(len(t.Deps)))
+			t.Deps = append(t.Deps, s.tails[i-1].Key)
+		}
+		if edges.Head {
+			t.Args = append(t.Args, graph.Input(len(t.Deps)))
+			t.Deps = append(t.Deps, s.heads[i+1].Key)
+		}
+		if err := add(t); err != nil {
+			return nil, err
+		}
 	}
-	return tasks, nil
+	return g, nil
+}
+
+func (s *overlapSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, i), columns, steps), nil
 }
 
 // lowerChains lowers the input and both chains of edge tasks: tails[j] is tail(j) and
