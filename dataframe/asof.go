@@ -302,35 +302,16 @@ func asofTolerance(spec *asofSpec, key arrow.Field, v any) error {
 	var i int64
 	var f float64
 	isInt := true
-	switch x := v.(type) {
-	case int:
-		i = int64(x)
-	case int8:
-		i = int64(x)
-	case int16:
-		i = int64(x)
-	case int32:
-		i = int64(x)
+	n, err := normLit(v)
+	switch v.(type) {
+	case uint, uint64:
+		if err != nil {
+			return asofErr("tolerance %v is too large", v)
+		}
+	}
+	switch x := n.(type) {
 	case int64:
 		i = x
-	case uint:
-		if uint64(x) > math.MaxInt64 {
-			return asofErr("tolerance %v is too large", v)
-		}
-		i = int64(x)
-	case uint8:
-		i = int64(x)
-	case uint16:
-		i = int64(x)
-	case uint32:
-		i = int64(x)
-	case uint64:
-		if x > math.MaxInt64 {
-			return asofErr("tolerance %v is too large", v)
-		}
-		i = int64(x)
-	case float32:
-		f, isInt = float64(x), false
 	case float64:
 		f, isInt = x, false
 	default:

@@ -34,7 +34,8 @@ type Expr struct {
 // Col refers to a column by name.
 func Col(name string) Expr { return Expr{Op: "col", Name: name} }
 
-// Lit is a literal value: nil, a bool, any Go integer or float, or a string.
+// Lit is a literal value: nil, a bool, any Go integer (up to the largest int64) or
+// float, a string or a time.Time.
 func Lit(v any) Expr {
 	v, err := normLit(v)
 	if err != nil {
@@ -60,6 +61,13 @@ func normLit(v any) (any, error) {
 	case uint16:
 		return int64(x), nil
 	case uint32:
+		return int64(x), nil
+	case uint:
+		return normLit(uint64(x))
+	case uint64:
+		if x > math.MaxInt64 {
+			return nil, fmt.Errorf("dataframe: %d is beyond int64", x)
+		}
 		return int64(x), nil
 	case float32:
 		return float64(x), nil

@@ -110,15 +110,11 @@ func appendDivision(k *sortKeys, v any, t arrow.DataType) error {
 	switch {
 	case k.Floats != nil:
 		var f float64
-		switch x := v.(type) {
-		case float64:
-			f = x
-		case float32:
-			f = float64(x)
-		case int:
-			f = float64(x)
+		switch x, _ := normLit(v); x := x.(type) {
 		case int64:
 			f = float64(x)
+		case float64:
+			f = x
 		default:
 			return bad
 		}
@@ -157,29 +153,12 @@ func appendDivision(k *sortKeys, v any, t arrow.DataType) error {
 			if x {
 				n = 1
 			}
-		case int:
-			n = int64(x)
-		case int8:
-			n = int64(x)
-		case int16:
-			n = int64(x)
-		case int32:
-			n = int64(x)
-		case int64:
-			n = x
-		case uint8:
-			n = int64(x)
-		case uint16:
-			n = int64(x)
-		case uint32:
-			n = int64(x)
-		case uint64:
-			if x > math.MaxInt64 {
+		default:
+			i, ok := normLit(v)
+			if _, isInt := i.(int64); ok != nil || !isInt {
 				return bad
 			}
-			n = int64(x)
-		default:
-			return bad
+			n = i.(int64)
 		}
 		if !isInteger(t) && !isTemporal(t) && t.ID() != arrow.BOOL {
 			return bad
