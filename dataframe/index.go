@@ -306,7 +306,7 @@ func (df *DataFrame) SetIndex(ctx context.Context, col string, opts ...IndexOpti
 		}
 		return df.sortedBy(col, typ, divs, true), nil
 	}
-	stats, err := gask.Compute[[]indexStats](ctx, &statsCollection{df: df, col: col}, o.compute...)
+	stats, err := gask.Compute[[]indexStats](ctx, &perPartition[indexStats]{df: df, fn: indexStatsName, args: []any{col, 256}}, o.compute...)
 	if err != nil {
 		return nil, err
 	}
@@ -451,22 +451,25 @@ func quantileDivisions(stats []indexStats, n int) sortKeys {
 
 const indexStatsName = "dataframe.index-stats"
 
-// statsCollection computes every partition's indexStats for SetIndex.
-type statsCollection struct {
-	df  *DataFrame
-	col string
+// perPartition computes one value of type T from every partition of df, with the
+// kernel fn called with args and then the partition: what SetIndex and
+// RepartitionSize learn of the data before they plan.
+type perPartition[T any] struct {
+	df   *DataFrame
+	fn   string
+	args []any
 }
 
-func (c *statsCollection) name() string {
-	return keyName("index-stats", []string{fmt.Sprint(c.df.Keys()), c.col}, nil)
+func (c *perPartition[T]) name() string {
+	return keyName(c.fn, []string{fmt.Sprint(c.df.Keys()), fmt.Sprint(c.args)}, nil)
 }
 
-func (c *statsCollection) Graph() (*graph.Graph, error) {
-	g, _, err := chunkTasks(c.df, c.name(), indexStatsName, []any{c.col, 256, graph.Input(0)})
+func (c *perPartition[T]) Graph() (*graph.Graph, error) {
+	g, _, err := chunkTasks(c.df, c.name(), c.fn, append(slices.Clip(c.args), graph.Input(0)))
 	return g, err
 }
 
-func (c *statsCollection) Keys() []graph.Key {
+func (c *perPartition[T]) Keys() []graph.Key {
 	keys := make([]graph.Key, c.df.NPartitions())
 	for i := range keys {
 		keys[i] = graph.K(c.name(), i)
@@ -474,14 +477,14 @@ func (c *statsCollection) Keys() []graph.Key {
 	return keys
 }
 
-func (c *statsCollection) Finalize(results []any) ([]indexStats, error) {
-	out := make([]indexStats, len(results))
+func (c *perPartition[T]) Finalize(results []any) ([]T, error) {
+	out := make([]T, len(results))
 	for i, r := range results {
-		st, ok := r.(indexStats)
+		v, ok := r.(T)
 		if !ok {
-			return nil, fmt.Errorf("dataframe: set_index: partition %d's statistics are %T", i, r)
+			return nil, fmt.Errorf("dataframe: %s of partition %d is %T", c.fn, i, r)
 		}
-		out[i] = st
+		out[i] = v
 	}
 	return out, nil
 }

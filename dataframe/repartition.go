@@ -300,7 +300,7 @@ func (df *DataFrame) RepartitionSize(ctx context.Context, size int64, opts ...ga
 	if size < 1 {
 		return nil, fmt.Errorf("dataframe: repartition to partitions of %d bytes", size)
 	}
-	sizes, err := gask.Compute[[][2]int64](ctx, &sizeCollection{df: df}, opts...)
+	sizes, err := gask.Compute[[][2]int64](ctx, &perPartition[[2]int64]{df: df, fn: sizeName}, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -413,38 +413,6 @@ func (s *sizeSource) add(g *graph.Graph, in []graph.Key, j int) error {
 }
 
 const sizeName = "dataframe.partition-size"
-
-// sizeCollection measures every partition: its rows and Arrow bytes.
-type sizeCollection struct{ df *DataFrame }
-
-func (c *sizeCollection) name() string {
-	return keyName("partition-size", []string{fmt.Sprint(c.df.Keys())}, nil)
-}
-
-func (c *sizeCollection) Graph() (*graph.Graph, error) {
-	g, _, err := chunkTasks(c.df, c.name(), sizeName, []any{graph.Input(0)})
-	return g, err
-}
-
-func (c *sizeCollection) Keys() []graph.Key {
-	keys := make([]graph.Key, c.df.NPartitions())
-	for i := range keys {
-		keys[i] = graph.K(c.name(), i)
-	}
-	return keys
-}
-
-func (c *sizeCollection) Finalize(results []any) ([][2]int64, error) {
-	out := make([][2]int64, len(results))
-	for i, r := range results {
-		sz, ok := r.([2]int64)
-		if !ok {
-			return nil, fmt.Errorf("dataframe: partition %d's size is %T", i, r)
-		}
-		out[i] = sz
-	}
-	return out, nil
-}
 
 func init() {
 	register(sizeName, func(_ context.Context, args []any) (any, error) {
