@@ -345,6 +345,7 @@ func (s *mergeSource) schema() *arrow.Schema { return arrow.NewSchema(s.spec.Out
 
 const (
 	joinName        = "dataframe.join"
+	joinShardsName  = "dataframe.join-shards"
 	concatPartsName = "dataframe.concat-parts"
 )
 
@@ -385,13 +386,16 @@ func (s *mergeSource) shared() (*graph.Graph, error) {
 			return nil, err
 		}
 	case HashShuffle:
+		// Each side's partitions are split by the key's hash; each join task takes its
+		// shard of every split and concatenates them itself, so that no shuffled
+		// partition outlives its join.
+		var splits [2][]graph.Key
 		for side, df := range []*DataFrame{s.left, s.right} {
 			on := s.spec.LeftOn
 			if side == 1 {
 				on = s.spec.RightOn
 			}
-			name := fmt.Sprintf("%s-shuffle-%d", s.key, side)
-			sg, err := shuffleTasks(df, name, on, s.spec.Types, s.n)
+			sg, keys, err := chunkTasks(df, fmt.Sprintf("%s-split-%d", s.key, side), shuffleSplitName, []any{on, s.spec.Types, s.n, graph.Input(0)})
 			if err != nil {
 				return nil, err
 			}
@@ -402,10 +406,16 @@ func (s *mergeSource) shared() (*graph.Graph, error) {
 					}
 				}
 			}
+			splits[side] = keys
 		}
 		for part := range s.n {
-			lk[part], rk[part] = graph.K(s.key+"-shuffle-0", part), graph.K(s.key+"-shuffle-1", part)
+			deps := append(slices.Clone(splits[0]), splits[1]...)
+			args := append([]any{s.spec, part, len(splits[0])}, inputs(len(deps))...)
+			if err := g.Add(graph.Task{Key: graph.K(s.key, part), Func: graph.Registered(joinShardsName), Args: args, Deps: deps}); err != nil {
+				return nil, err
+			}
 		}
+		return g, nil
 	}
 	for part := range s.n {
 		out := graph.K(s.key, part)
@@ -452,6 +462,29 @@ func init() {
 			recs[i] = r
 		}
 		return concatRecords(ctx, recs)
+	})
+	// Partition j of a hash join: shard j of every left split, concatenated, joined
+	// with shard j of every right split.
+	register(joinShardsName, func(ctx context.Context, args []any) (any, error) {
+		spec, j, nl := args[0].(mergeSpec), args[1].(int), args[2].(int)
+		var sides [2]arrow.RecordBatch
+		defer func() {
+			for _, r := range sides {
+				if r != nil {
+					r.Release()
+				}
+			}
+		}()
+		for side, splits := range [][]any{args[3 : 3+nl], args[3+nl:]} {
+			parts, err := shards(j, splits)
+			if err != nil {
+				return nil, fmt.Errorf("dataframe: merge: %w", err)
+			}
+			if sides[side], err = concatRecords(ctx, parts); err != nil {
+				return nil, err
+			}
+		}
+		return joinRecords(ctx, spec, sides[0], sides[1])
 	})
 	register(joinName, func(ctx context.Context, args []any) (any, error) {
 		spec := args[0].(mergeSpec)
