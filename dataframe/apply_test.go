@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -206,4 +207,37 @@ func TestSplitOutReductions(t *testing.T) {
 		defer dt.Release()
 		compareRowSets(t, "drop_duplicates", tableRows(dt), dedup)
 	})
+}
+
+func ExampleGroupBy_Apply() {
+	ctx := context.Background()
+	df := dataframe.FromRecords([]struct {
+		City string  `gask:"city"`
+		Fare float64 `gask:"fare"`
+	}{{"paris", 10}, {"lyon", 7}, {"paris", 30}, {"lyon", 5}, {"paris", 20}}, 2)
+	spread := arrow.NewSchema([]arrow.Field{
+		{Name: "city", Type: arrow.BinaryTypes.String},
+		{Name: "spread", Type: arrow.PrimitiveTypes.Float64},
+	}, nil)
+	// One row per group: the city and the gap between its dearest and cheapest fare.
+	out := df.GroupBy("city").Apply(func(ctx context.Context, g arrow.RecordBatch) (arrow.RecordBatch, error) {
+		fares := g.Column(1).(*array.Float64).Float64Values()
+		b := array.NewRecordBuilder(compute.GetAllocator(ctx), spread)
+		defer b.Release()
+		b.Field(0).(*array.StringBuilder).Append(g.Column(0).ValueStr(0))
+		b.Field(1).(*array.Float64Builder).Append(slices.Max(fares) - slices.Min(fares))
+		return b.NewRecordBatch(), nil
+	}, spread)
+	tbl, err := out.SortValues([]string{"city"}, dataframe.SortPartitions(1)).Compute(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer tbl.Release()
+	for i := range int(tbl.NumRows()) {
+		fmt.Println(tbl.Column(0).Data().Chunk(0).ValueStr(i), tbl.Column(1).Data().Chunk(0).ValueStr(i))
+	}
+	// Output:
+	// lyon 2
+	// paris 20
 }
