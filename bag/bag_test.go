@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"reflect"
@@ -350,4 +351,39 @@ func TestBadArguments(t *testing.T) {
 	if _, err := bag.FromSlice([]int{1}, 0).Compute(ctx); err == nil {
 		t.Error("Compute of a failed bag succeeded")
 	}
+}
+
+func TestGroupBy(t *testing.T) {
+	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		b := bag.FromSlice(nums(), 7)
+		gb := bag.GroupBy(b, func(x int) int { return pymod(x, 4) }, 3)
+		equal(t, "npartitions", gb.NPartitions(), 3)
+		equal(t, "tasks: P inputs + P splits + n concats", val(gb.Graph()).must(t).Len(), 7+7+3)
+		gs := val(gb.Compute(ctx, opt)).must(t)
+		var got [][]any
+		for _, g := range gs {
+			vs := slices.Clone(g.Values)
+			slices.Sort(vs)
+			got = append(got, []any{g.Key, vs})
+		}
+		slices.SortFunc(got, func(a, b []any) int { return a[0].(int) - b[0].(int) })
+		equal(t, "groupby", toJSON[[][]any](t, got), golden[[][]any](t, "groupby"))
+
+		// Empty partitions and duplicates; values keep their order.
+		e := bag.GroupBy(emptyish(), func(x int) string { return fmt.Sprint(x) }, 4)
+		groups := map[string][]int{}
+		for _, p := range val(e.Partitions(ctx, opt)).must(t) {
+			for _, g := range p {
+				if _, dup := groups[g.Key]; dup {
+					t.Errorf("key %q in two groups", g.Key)
+				}
+				groups[g.Key] = g.Values
+			}
+		}
+		equal(t, "groups", groups, map[string][]int{"5": {5, 5, 5}, "1": {1, 1}, "9": {9, 9}, "7": {7}})
+		same := val(bag.GroupBy(emptyish(), func(x int) int { return x }, 0).Compute(ctx, opt)).must(t)
+		if len(same) != 4 {
+			t.Errorf("groups %v", same)
+		}
+	})
 }
