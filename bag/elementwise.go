@@ -31,8 +31,13 @@ func derive[T, U any](b Bag[T], s step, mk func(ctx context.Context, i int) func
 	}
 }
 
+// userStep describes a step of a user function, labelled by its registered name if
+// it has one, else by its Go name.
 func userStep(op string, fn any) step {
-	return step{Op: op, Func: gask.RegisteredName(fn), Label: gask.FuncLabel(fn)}
+	if name := gask.RegisteredName(fn); name != "" {
+		return step{Op: op, Func: name, Label: name}
+	}
+	return step{Op: op, Label: gask.FuncLabel(fn)}
 }
 
 // Map applies fn to every element (Dask's Bag.map).
