@@ -22,6 +22,28 @@
 // Frequencies, FoldBy, TopK and Distinct are one-partition bags. Take(k) computes only
 // the leading partitions it needs.
 //
+// # Grouping
+//
+// GroupBy regroups the whole bag by key into a chosen number of partitions through
+// the same shuffle layout as the dataframe package (internal/shuffle: one split task
+// per input partition, one concat task per output partition). For a reduction per
+// key, FoldBy is cheaper: it needs no shuffle.
+//
+// # Files and dataframes
+//
+// ReadText reads lines (plain files cut at line boundaries into blocks of about
+// blocksize bytes, as Dask's read_text; gzip and zstd files whole), ReadJSON[T]
+// decodes JSON Lines into a struct or map[string]any, ToTextFiles writes one file per
+// partition, and ToDataFrame turns a bag of structs into a dataframe.DataFrame.
+//
+// # Registered functions
+//
+// User functions run as closures on in-process schedulers. A pipeline whose functions
+// are all registered with gask.Register (and MapPartitions of a registered function)
+// is a shippable task: the registered kernel bag.pipeline runs the steps, described as
+// plain data, by the functions' names. Reductions, GroupBy, Join, Accumulate and
+// ReadJSON still run closures.
+//
 // # Errors
 //
 // A bag built from bad arguments carries the error (Err) and Compute returns it. A
