@@ -175,6 +175,33 @@ func FromRecords[T any](rows []T, npartitions int) *DataFrame {
 	return fromSource(&taskSource{key: name, parts: parts, sch: schema, what: fmt.Sprintf("FromRecords[%s]", reflect.TypeFor[T]())})
 }
 
+// RecordSchema is the schema FromRecords gives a slice of T.
+func RecordSchema[T any]() (*arrow.Schema, error) {
+	fields, err := structFields(reflect.TypeFor[T]())
+	if err != nil {
+		return nil, err
+	}
+	afs := make([]arrow.Field, len(fields))
+	for i, f := range fields {
+		afs[i] = arrow.Field{Name: f.name, Type: f.typ, Nullable: true}
+	}
+	return arrow.NewSchema(afs, nil), nil
+}
+
+// RecordBatchOf builds one record batch of rows, of RecordSchema[T], as FromRecords
+// does for a partition (other collections, such as bags, convert with it).
+func RecordBatchOf[T any](ctx context.Context, rows []T) (arrow.RecordBatch, error) {
+	fields, err := structFields(reflect.TypeFor[T]())
+	if err != nil {
+		return nil, err
+	}
+	schema, err := RecordSchema[T]()
+	if err != nil {
+		return nil, err
+	}
+	return buildRecord(ctx, schema, fields, rows)
+}
+
 func buildRecord[T any](ctx context.Context, schema *arrow.Schema, fields []fieldInfo, rows []T) (arrow.RecordBatch, error) {
 	b := array.NewRecordBuilder(compute.GetAllocator(ctx), schema)
 	defer b.Release()

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/compute"
 
 	"github.com/gask-dev/gask/graph"
+	"github.com/gask-dev/gask/internal/shuffle"
 )
 
 // Shuffle hash-partitions the DataFrame on the columns into n partitions: rows whose
@@ -129,17 +130,20 @@ func (s *shuffleSource) tasks(key graph.Key, part int, columns []string, steps [
 }
 
 // shuffleTasks lowers in and adds its split tasks and the n concat tasks, keyed
-// (name, j).
+// (name, j), in the layout every shuffle shares (internal/shuffle).
 func shuffleTasks(in *DataFrame, name string, on, types []string, n int) (*graph.Graph, error) {
-	g, splits, err := chunkTasks(in, name+"-split", shuffleSplitName, []any{on, types, n, graph.Input(0)})
+	g := graph.New(0)
+	up, err := in.optimized()
 	if err != nil {
 		return nil, err
 	}
-	for j := range n {
-		args := append([]any{j}, inputs(len(splits))...)
-		if err := g.Add(graph.Task{Key: graph.K(name, j), Func: graph.Registered(shuffleConcatName), Args: args, Deps: splits}); err != nil {
-			return nil, err
-		}
+	inKeys, err := up.lower(g)
+	if err != nil {
+		return nil, err
+	}
+	l := shuffle.Layout{Name: name, N: n, Split: graph.Registered(shuffleSplitName), SplitArgs: []any{on, types, n}, Concat: graph.Registered(shuffleConcatName)}
+	if _, err := l.Add(g, inKeys); err != nil {
+		return nil, err
 	}
 	return g, nil
 }
@@ -169,15 +173,7 @@ func init() {
 
 // shards picks shard j of every split (a recordList each), borrowed.
 func shards(j int, splits []any) ([]arrow.RecordBatch, error) {
-	out := make([]arrow.RecordBatch, 0, len(splits))
-	for _, a := range splits {
-		l, ok := a.(recordList)
-		if !ok || j >= len(l) {
-			return nil, fmt.Errorf("shard %d of %T", j, a)
-		}
-		out = append(out, l[j])
-	}
-	return out, nil
+	return shuffle.Shards[recordList](j, splits)
 }
 
 // splitByHash spreads rec's rows over n records by a hash of the key columns (keys are

@@ -1,0 +1,53 @@
+// Package bag is Dask's bag for Go: a lazy, partitioned collection Bag[T] of
+// arbitrary Go values, for semi-structured data (log lines, JSON records) before it
+// becomes a dataframe.
+//
+// Build a bag with FromSlice, FromSliceSize or FromDelayed; transform it with package
+// functions (Go methods cannot add type parameters, so whatever changes the element
+// type is a function): Map, MapErr, Filter, Remove, FlatMap, Flatten, Pluck,
+// PluckIndex, RandomSample, Join, MapPartitions, Repartition, Accumulate. Nothing runs
+// until Compute (or Take, Persist, or a reduction's Compute); the computation runs on
+// any gask scheduler (gask.WithScheduler).
+//
+// Consecutive per-element steps fuse: Map, Filter, FlatMap, Pluck, RandomSample and
+// Join between two stored partitions run as one task per partition, streaming each
+// element through all the steps without building intermediate slices.
+//
+// # Reductions
+//
+// Reductions run as trees of tasks, each combining up to SplitEvery partial results
+// (Dask's split_every, default 8): Reduction and Fold (per partition, then combine),
+// FoldBy (grouped, without a shuffle), Count, Sum, Mean, Min, Max, Var, Std, Any,
+// All, Frequencies, TopK, Distinct and DistinctBy. A scalar reduction is an Item[T];
+// Frequencies, FoldBy, TopK and Distinct are one-partition bags. Take(k) computes only
+// the leading partitions it needs.
+//
+// # Grouping
+//
+// GroupBy regroups the whole bag by key into a chosen number of partitions through
+// the same shuffle layout as the dataframe package (internal/shuffle: one split task
+// per input partition, one concat task per output partition). For a reduction per
+// key, FoldBy is cheaper: it needs no shuffle.
+//
+// # Files and dataframes
+//
+// ReadText reads lines (plain files cut at line boundaries into blocks of about
+// blocksize bytes, as Dask's read_text; gzip and zstd files whole), ReadJSON[T]
+// decodes JSON Lines into a struct or map[string]any, ToTextFiles writes one file per
+// partition, and ToDataFrame turns a bag of structs into a dataframe.DataFrame.
+//
+// # Registered functions
+//
+// User functions run as closures on in-process schedulers. A pipeline whose functions
+// are all registered with gask.Register (and MapPartitions of a registered function)
+// is a shippable task: the registered kernel bag.pipeline runs the steps, described as
+// plain data, by the functions' names. Reductions, GroupBy, Join, Accumulate and
+// ReadJSON still run closures.
+//
+// # Errors
+//
+// A bag built from bad arguments carries the error (Err) and Compute returns it. A
+// user function that returns an error (MapErr, MapPartitions) or panics fails the
+// computation with an error naming the function and the partition; a panic's
+// *sched.PanicError holds the stack.
+package bag

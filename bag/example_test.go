@@ -1,0 +1,33 @@
+package bag_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gask-dev/gask/bag"
+)
+
+func Example() {
+	ctx := context.Background()
+	lines := bag.FromSlice([]string{"a b a", "c a", "b"}, 2)
+	words := bag.FlatMap(lines, strings.Fields)
+	counts, err := bag.Frequencies(words, true).Compute(ctx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(counts)
+	n, _ := bag.Count(words).Compute(ctx)
+	fmt.Println(n, "words")
+	// Output:
+	// [{a 3} {b 2} {c 1}]
+	// 6 words
+}
+
+func ExampleFoldBy() {
+	b := bag.FromSlice([]int{1, 2, 3, 4, 5, 6, 7}, 3)
+	add := func(acc, x int) int { return acc + x }
+	sums, _ := bag.FoldBy(b, func(x int) bool { return x%2 == 0 }, add, 0, nil).Compute(context.Background())
+	fmt.Println(sums)
+	// Output: [{false 16} {true 12}]
+}

@@ -1,0 +1,580 @@
+package bag
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/gask-dev/gask"
+	"github.com/gask-dev/gask/graph"
+)
+
+// Item is a lazy single value, the result of a reduction (Dask's dask.bag.Item).
+type Item[T any] struct {
+	err error
+	nd  *node
+}
+
+// Err is the error met while building the item, if any.
+func (it Item[T]) Err() error { return it.err }
+
+// Keys implements gask.Collection.
+func (it Item[T]) Keys() []graph.Key {
+	if it.nd == nil {
+		return nil
+	}
+	return []graph.Key{it.nd.key(0)}
+}
+
+// Graph implements gask.Collection.
+func (it Item[T]) Graph() (*graph.Graph, error) {
+	if it.err != nil {
+		return nil, it.err
+	}
+	g := graph.New(0)
+	if err := it.nd.lower(g); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// Finalize implements gask.Computable.
+func (it Item[T]) Finalize(results []any) (T, error) {
+	v, ok := results[0].(T)
+	if !ok && results[0] != nil {
+		var zero T
+		return zero, fmt.Errorf("bag: result is %T, want %T", results[0], zero)
+	}
+	return v, nil
+}
+
+// Persisted implements gask.Persistable.
+func (it Item[T]) Persisted(outputs []graph.Task) Item[T] {
+	t := outputs[0]
+	return Item[T]{nd: taskNode(t.Key.Name(), []graph.Task{t})}
+}
+
+// Compute computes the value.
+func (it Item[T]) Compute(ctx context.Context, opts ...gask.Option) (T, error) {
+	return gask.Compute[T](ctx, it, opts...)
+}
+
+// ReduceOption configures a reduction.
+type ReduceOption func(*reduceOptions)
+
+type reduceOptions struct{ splitEvery int }
+
+// SplitEvery sets how many partial results each task of the reduction tree combines
+// (Dask's split_every; default 8).
+func SplitEvery(n int) ReduceOption { return func(o *reduceOptions) { o.splitEvery = n } }
+
+func reduceOpts(opts []ReduceOption) (reduceOptions, error) {
+	o := reduceOptions{splitEvery: 8}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.splitEvery < 2 {
+		return o, fmt.Errorf("bag: SplitEvery(%d): want at least 2", o.splitEvery)
+	}
+	return o, nil
+}
+
+// tree is a tree reduction of b: chunk turns each partition into a partial result,
+// combine merges up to splitEvery partials into one, and final makes the result of
+// the last (at most splitEvery) partials. The node has one partition, the result.
+type tree[T, A, R any] struct {
+	what    string
+	chunk   func(i int, xs []T) (A, error)
+	combine func(ps []A) (A, error)
+	final   func(ps []A) (R, error)
+}
+
+func (tr tree[T, A, R]) node(b Bag[T], opts []ReduceOption) (*node, error) {
+	if b.err != nil {
+		return nil, b.err
+	}
+	o, err := reduceOpts(opts)
+	if err != nil {
+		return nil, err
+	}
+	name := tokenFor(tr.what)
+	nd := &node{name: name, n: 1}
+	partials := func(args []any) ([]A, error) {
+		ps := make([]A, len(args))
+		for j, a := range args {
+			p, ok := a.(A)
+			if !ok {
+				return nil, fmt.Errorf("bag: %s: partial result is %T", tr.what, a)
+			}
+			ps[j] = p
+		}
+		return ps, nil
+	}
+	nd.build = func(g *graph.Graph) error {
+		in, err := b.lower(g)
+		if err != nil {
+			return err
+		}
+		level := make([]graph.Key, len(in))
+		for i, k := range in {
+			level[i] = graph.K(name+"-chunk", i)
+			chunk := func(_ context.Context, args []any) (any, error) {
+				xs, err := partition[T](i, args[0])
+				if err != nil {
+					return nil, err
+				}
+				return tr.chunk(i, xs)
+			}
+			if err := add(g, graph.Task{Key: level[i], Func: graph.Closure(tr.what+"-chunk", chunk), Args: []any{graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
+				return err
+			}
+		}
+		comb := graph.Closure(tr.what+"-combine", func(_ context.Context, args []any) (any, error) {
+			ps, err := partials(args)
+			if err != nil {
+				return nil, err
+			}
+			return tr.combine(ps)
+		})
+		for depth := 0; len(level) > o.splitEvery; depth++ {
+			var next []graph.Key
+			for j := 0; j < len(level); j += o.splitEvery {
+				k := graph.K(name+"-combine", depth, len(next))
+				if err := add(g, graph.Task{Key: k, Func: comb, Deps: level[j:min(j+o.splitEvery, len(level))]}); err != nil {
+					return err
+				}
+				next = append(next, k)
+			}
+			level = next
+		}
+		final := graph.Closure(tr.what, func(_ context.Context, args []any) (any, error) {
+			ps, err := partials(args)
+			if err != nil {
+				return nil, err
+			}
+			return tr.final(ps)
+		})
+		return add(g, graph.Task{Key: nd.key(0), Func: final, Args: inputs(len(level)), Deps: level})
+	}
+	return nd, nil
+}
+
+func inputs(n int) []any {
+	args := make([]any, n)
+	for i := range args {
+		args[i] = graph.Input(i)
+	}
+	if args == nil {
+		args = []any{}
+	}
+	return args
+}
+
+func (tr tree[T, A, R]) item(b Bag[T], opts []ReduceOption) Item[R] {
+	nd, err := tr.node(b, opts)
+	if err != nil {
+		return Item[R]{err: err}
+	}
+	return Item[R]{nd: nd}
+}
+
+// bag makes a one-partition bag of a reduction whose result is a slice.
+func bagOf[T, A, U any](tr tree[T, A, []U], b Bag[T], opts []ReduceOption) Bag[U] {
+	nd, err := tr.node(b, opts)
+	if err != nil {
+		return fail[U](err)
+	}
+	return fromNode[U](nd)
+}
+
+func same[A any](ps []A, combine func(A, A) A) A {
+	if len(ps) == 0 {
+		var zero A
+		return zero
+	}
+	acc := ps[0]
+	for _, p := range ps[1:] {
+		acc = combine(acc, p)
+	}
+	return acc
+}
+
+// Reduction reduces every partition with perPartition, then the partial results with
+// aggregate, in a tree of tasks that each aggregate up to SplitEvery partials (Dask's
+// Bag.reduction).
+func Reduction[T, A any](b Bag[T], perPartition func([]T) A, aggregate func([]A) A, opts ...ReduceOption) Item[A] {
+	if perPartition == nil || aggregate == nil {
+		return Item[A]{err: errors.New("bag: Reduction needs both functions")}
+	}
+	agg := func(ps []A) (A, error) { return aggregate(ps), nil }
+	return tree[T, A, A]{
+		what:    "reduction",
+		chunk:   func(_ int, xs []T) (A, error) { return perPartition(xs), nil },
+		combine: agg,
+		final:   agg,
+	}.item(b, opts)
+}
+
+// Fold folds binop over every partition from initial, then combines the partial
+// results with combine (Dask's Bag.fold). With a nil combine, binop combines them,
+// which needs A and T to be the same type. initial starts every partition, so it
+// must be neutral for combine (0 for a sum).
+func Fold[T, A any](b Bag[T], binop func(A, T) A, combine func(A, A) A, initial A, opts ...ReduceOption) Item[A] {
+	if binop == nil {
+		return Item[A]{err: errors.New("bag: Fold with a nil function")}
+	}
+	if combine == nil {
+		c, ok := any(binop).(func(A, A) A)
+		if !ok {
+			var a A
+			var t T
+			return Item[A]{err: fmt.Errorf("bag: Fold of %T into %T needs a combine function", t, a)}
+		}
+		combine = c
+	}
+	agg := func(ps []A) (A, error) { return same(ps, combine), nil }
+	return tree[T, A, A]{
+		what: "fold",
+		chunk: func(_ int, xs []T) (A, error) {
+			acc := initial
+			for _, x := range xs {
+				acc = binop(acc, x)
+			}
+			return acc, nil
+		},
+		combine: agg, final: agg,
+	}.item(b, opts)
+}
+
+// Number is a type Sum, Mean, Var and Std accept.
+type Number interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64
+}
+
+func sumOf[A any](ps []A, plus func(A, A) A) (A, error) { return same(ps, plus), nil }
+
+// Count is the number of elements.
+func Count[T any](b Bag[T], opts ...ReduceOption) Item[int] {
+	plus := func(ps []int) (int, error) { return sumOf(ps, func(a, b int) int { return a + b }) }
+	return tree[T, int, int]{what: "count", chunk: func(_ int, xs []T) (int, error) { return len(xs), nil }, combine: plus, final: plus}.item(b, opts)
+}
+
+// Sum is the sum of the elements (0 for an empty bag).
+func Sum[T Number](b Bag[T], opts ...ReduceOption) Item[T] {
+	plus := func(ps []T) (T, error) { return sumOf(ps, func(a, b T) T { return a + b }) }
+	return tree[T, T, T]{what: "sum", chunk: func(_ int, xs []T) (T, error) {
+		var s T
+		for _, x := range xs {
+			s += x
+		}
+		return s, nil
+	}, combine: plus, final: plus}.item(b, opts)
+}
+
+// moments are a partition's count, sum and sum of squares.
+type moments struct{ N, S, S2 float64 }
+
+func momentsTree[T Number](what string, final func(m moments) (float64, error)) tree[T, moments, float64] {
+	merge := func(ps []moments) (moments, error) {
+		var m moments
+		for _, p := range ps {
+			m.N, m.S, m.S2 = m.N+p.N, m.S+p.S, m.S2+p.S2
+		}
+		return m, nil
+	}
+	return tree[T, moments, float64]{
+		what: what,
+		chunk: func(_ int, xs []T) (moments, error) {
+			var m moments
+			for _, x := range xs {
+				f := float64(x)
+				m.N++
+				m.S += f
+				m.S2 += f * f
+			}
+			return m, nil
+		},
+		combine: merge,
+		final: func(ps []moments) (float64, error) {
+			m, _ := merge(ps)
+			return final(m)
+		},
+	}
+}
+
+// ErrEmpty is the error of a reduction that has no value for an empty bag (Min,
+// Max, Mean).
+var ErrEmpty = errors.New("empty bag")
+
+// Mean is the arithmetic mean; ErrEmpty for an empty bag.
+func Mean[T Number](b Bag[T], opts ...ReduceOption) Item[float64] {
+	return momentsTree[T]("mean", func(m moments) (float64, error) {
+		if m.N == 0 {
+			return 0, fmt.Errorf("bag: mean: %w", ErrEmpty)
+		}
+		return m.S / m.N, nil
+	}).item(b, opts)
+}
+
+// Var is the variance with ddof delta degrees of freedom (Dask's Bag.var, computed
+// as Dask does from the count, sum and sum of squares).
+func Var[T Number](b Bag[T], ddof int, opts ...ReduceOption) Item[float64] {
+	return momentsTree[T]("var", func(m moments) (float64, error) { return variance(m, ddof) }).item(b, opts)
+}
+
+// Std is the standard deviation with ddof delta degrees of freedom (Dask's Bag.std).
+func Std[T Number](b Bag[T], ddof int, opts ...ReduceOption) Item[float64] {
+	return momentsTree[T]("std", func(m moments) (float64, error) {
+		v, err := variance(m, ddof)
+		return math.Sqrt(v), err
+	}).item(b, opts)
+}
+
+func variance(m moments, ddof int) (float64, error) {
+	if m.N-float64(ddof) <= 0 {
+		return 0, fmt.Errorf("bag: variance of %v elements with ddof %d", m.N, ddof)
+	}
+	r := m.S2/m.N - (m.S/m.N)*(m.S/m.N)
+	return r * m.N / (m.N - float64(ddof)), nil
+}
+
+type opt[T any] struct {
+	OK bool
+	V  T
+}
+
+func extremum[T cmp.Ordered](what string, better func(a, b T) bool) tree[T, opt[T], T] {
+	merge := func(ps []opt[T]) (opt[T], error) {
+		var r opt[T]
+		for _, p := range ps {
+			if p.OK && (!r.OK || better(p.V, r.V)) {
+				r = p
+			}
+		}
+		return r, nil
+	}
+	return tree[T, opt[T], T]{
+		what: what,
+		chunk: func(_ int, xs []T) (opt[T], error) {
+			var r opt[T]
+			for _, x := range xs {
+				if !r.OK || better(x, r.V) {
+					r = opt[T]{true, x}
+				}
+			}
+			return r, nil
+		},
+		combine: merge,
+		final: func(ps []opt[T]) (T, error) {
+			r, _ := merge(ps)
+			if !r.OK {
+				return r.V, fmt.Errorf("bag: %s: %w", what, ErrEmpty)
+			}
+			return r.V, nil
+		},
+	}
+}
+
+// Min is the smallest element; ErrEmpty for an empty bag.
+func Min[T cmp.Ordered](b Bag[T], opts ...ReduceOption) Item[T] {
+	return extremum("min", func(a, b T) bool { return cmp.Less(a, b) }).item(b, opts)
+}
+
+// Max is the largest element; ErrEmpty for an empty bag.
+func Max[T cmp.Ordered](b Bag[T], opts ...ReduceOption) Item[T] {
+	return extremum("max", func(a, b T) bool { return cmp.Less(b, a) }).item(b, opts)
+}
+
+// Any is whether some element is true (false for an empty bag).
+func Any(b Bag[bool], opts ...ReduceOption) Item[bool] {
+	or := func(ps []bool) (bool, error) { return slices.Contains(ps, true), nil }
+	return tree[bool, bool, bool]{what: "any", chunk: func(_ int, xs []bool) (bool, error) { return slices.Contains(xs, true), nil }, combine: or, final: or}.item(b, opts)
+}
+
+// All is whether every element is true (true for an empty bag).
+func All(b Bag[bool], opts ...ReduceOption) Item[bool] {
+	and := func(ps []bool) (bool, error) { return !slices.Contains(ps, false), nil }
+	return tree[bool, bool, bool]{what: "all", chunk: func(_ int, xs []bool) (bool, error) { return !slices.Contains(xs, false), nil }, combine: and, final: and}.item(b, opts)
+}
+
+// KV is a key and a value: an element of FoldBy and Frequencies.
+type KV[K, V any] struct {
+	Key   K
+	Value V
+}
+
+// ordered is a map that remembers the order keys were first added in.
+type ordered[K comparable, V any] struct {
+	keys []K
+	m    map[K]V
+}
+
+func newOrdered[K comparable, V any]() *ordered[K, V] { return &ordered[K, V]{m: map[K]V{}} }
+
+func (o *ordered[K, V]) update(k K, f func(v V, ok bool) V) {
+	v, ok := o.m[k]
+	if !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.m[k] = f(v, ok)
+}
+
+func (o *ordered[K, V]) pairs() []KV[K, V] {
+	out := make([]KV[K, V], len(o.keys))
+	for i, k := range o.keys {
+		out[i] = KV[K, V]{k, o.m[k]}
+	}
+	return out
+}
+
+// mergeOrdered merges partial maps in order with combine.
+func mergeOrdered[K comparable, V any](ps []*ordered[K, V], combine func(V, V) V) *ordered[K, V] {
+	out := newOrdered[K, V]()
+	for _, p := range ps {
+		for _, k := range p.keys {
+			pv := p.m[k]
+			out.update(k, func(v V, ok bool) V {
+				if !ok {
+					return pv
+				}
+				return combine(v, pv)
+			})
+		}
+	}
+	return out
+}
+
+// FoldBy groups the elements by key and folds each group with binop from initial,
+// per partition, then combines each key's partial results with combine — a grouped
+// reduction without a shuffle (Dask's Bag.foldby). With a nil combine, binop
+// combines, which needs A and T to be the same type. The result has one partition,
+// keys in order of first appearance. initial is copied into every group: a map or
+// slice initial must not be changed in place by binop.
+func FoldBy[T any, K comparable, A any](b Bag[T], key func(T) K, binop func(A, T) A, initial A, combine func(A, A) A, opts ...ReduceOption) Bag[KV[K, A]] {
+	if key == nil || binop == nil {
+		return failf[KV[K, A]]("FoldBy needs a key and a binary function")
+	}
+	if combine == nil {
+		c, ok := any(binop).(func(A, A) A)
+		if !ok {
+			var a A
+			var t T
+			return failf[KV[K, A]]("FoldBy of %T into %T needs a combine function", t, a)
+		}
+		combine = c
+	}
+	merge := func(ps []*ordered[K, A]) (*ordered[K, A], error) { return mergeOrdered(ps, combine), nil }
+	return bagOf(tree[T, *ordered[K, A], []KV[K, A]]{
+		what: "foldby",
+		chunk: func(_ int, xs []T) (*ordered[K, A], error) {
+			o := newOrdered[K, A]()
+			for _, x := range xs {
+				o.update(key(x), func(v A, ok bool) A {
+					if !ok {
+						v = initial
+					}
+					return binop(v, x)
+				})
+			}
+			return o, nil
+		},
+		combine: merge,
+		final: func(ps []*ordered[K, A]) ([]KV[K, A], error) {
+			o, _ := merge(ps)
+			return o.pairs(), nil
+		},
+	}, b, opts)
+}
+
+// Frequencies counts the occurrences of each distinct element (Dask's
+// Bag.frequencies): one partition of (element, count), in order of first appearance,
+// or with sorted most frequent first (ties in order of first appearance).
+func Frequencies[T comparable](b Bag[T], sorted bool, opts ...ReduceOption) Bag[KV[T, int]] {
+	plus := func(a, b int) int { return a + b }
+	merge := func(ps []*ordered[T, int]) (*ordered[T, int], error) { return mergeOrdered(ps, plus), nil }
+	return bagOf(tree[T, *ordered[T, int], []KV[T, int]]{
+		what: "frequencies",
+		chunk: func(_ int, xs []T) (*ordered[T, int], error) {
+			o := newOrdered[T, int]()
+			for _, x := range xs {
+				o.update(x, func(v int, _ bool) int { return v + 1 })
+			}
+			return o, nil
+		},
+		combine: merge,
+		final: func(ps []*ordered[T, int]) ([]KV[T, int], error) {
+			o, _ := merge(ps)
+			out := o.pairs()
+			if sorted {
+				slices.SortStableFunc(out, func(a, b KV[T, int]) int { return cmp.Compare(b.Value, a.Value) })
+			}
+			return out, nil
+		},
+	}, b, opts)
+}
+
+// TopK is the k elements with the largest keys, largest first; among equal keys the
+// earlier element comes first (Dask's Bag.topk). For the smallest, negate the key.
+func TopK[T any, K cmp.Ordered](b Bag[T], k int, key func(T) K, opts ...ReduceOption) Bag[T] {
+	if k < 0 {
+		return failf[T]("TopK(%d)", k)
+	}
+	if key == nil {
+		return failf[T]("TopK with a nil key function")
+	}
+	top := func(xs []T) []T {
+		out := slices.Clone(xs)
+		slices.SortStableFunc(out, func(a, b T) int { return cmp.Compare(key(b), key(a)) })
+		return slices.Clip(out[:min(k, len(out))])
+	}
+	merge := func(ps [][]T) ([]T, error) { return top(slices.Concat(ps...)), nil }
+	return bagOf(tree[T, []T, []T]{
+		what:    "topk",
+		chunk:   func(_ int, xs []T) ([]T, error) { return top(xs), nil },
+		combine: merge, final: merge,
+	}, b, opts)
+}
+
+// Distinct is the distinct elements, in order of first appearance, in one partition
+// (Dask's Bag.distinct).
+func Distinct[T comparable](b Bag[T], opts ...ReduceOption) Bag[T] {
+	return DistinctBy(b, func(x T) T { return x }, opts...)
+}
+
+// DistinctBy keeps the first element of each key, in order of first appearance, in
+// one partition (Dask's Bag.distinct with key).
+func DistinctBy[T any, K comparable](b Bag[T], key func(T) K, opts ...ReduceOption) Bag[T] {
+	if key == nil {
+		return failf[T]("DistinctBy with a nil key function")
+	}
+	merge := func(ps []*ordered[K, T]) (*ordered[K, T], error) {
+		return mergeOrdered(ps, func(a, _ T) T { return a }), nil
+	}
+	return bagOf(tree[T, *ordered[K, T], []T]{
+		what: "distinct",
+		chunk: func(_ int, xs []T) (*ordered[K, T], error) {
+			o := newOrdered[K, T]()
+			for _, x := range xs {
+				o.update(key(x), func(v T, ok bool) T {
+					if ok {
+						return v
+					}
+					return x
+				})
+			}
+			return o, nil
+		},
+		combine: merge,
+		final: func(ps []*ordered[K, T]) ([]T, error) {
+			o, _ := merge(ps)
+			out := make([]T, len(o.keys))
+			for i, k := range o.keys {
+				out[i] = o.m[k]
+			}
+			return out, nil
+		},
+	}, b, opts)
+}

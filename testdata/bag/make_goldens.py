@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Golden results of dask.bag for gask's bag tests.
+
+Run from this directory with the Debian packages (python3-dask 2022.12):
+    /usr/bin/python3 make_goldens.py
+It writes goldens.json (and the small input files it reads) next to itself.
+"""
+import gzip
+import json
+import operator
+
+import dask
+import dask.bag as db
+
+dask.config.set(scheduler="sync")
+
+# The inputs; bag/golden_test.go builds the same ones.
+nums = [(i * 37) % 101 - 50 for i in range(200)]
+records = [{"name": ["ann", "bob", "cy", "dee"][i % 4], "amount": (i * 13) % 17, "id": i}
+           for i in range(40)]
+lines = []
+words = ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "a", "gask"]
+for i in range(120):
+    n = 1 + (i * 7) % 9
+    lines.append(" ".join(words[(i * 3 + j * j) % len(words)] for j in range(n)))
+with open("words.txt", "w") as f:
+    f.write("\n".join(lines) + "\n")
+with gzip.open("words.txt.gz", "wt") as f:
+    f.write("\n".join(lines[:50]) + "\n")
+with open("records.jsonl", "w") as f:
+    for r in records:
+        f.write(json.dumps(r) + "\n")
+
+b = db.from_sequence(nums, npartitions=7)
+g = {}
+g["map_filter"] = b.map(lambda x: x * 2).filter(lambda x: x % 3 == 0).compute()
+g["remove"] = b.remove(lambda x: x < 0).compute()
+g["flatten"] = b.map(lambda x: [x] * (abs(x) % 3)).flatten().compute()
+g["count"] = b.count().compute()
+g["sum"] = b.sum().compute()
+g["mean"] = b.mean().compute()
+g["min"] = b.min().compute()
+g["max"] = b.max().compute()
+g["var0"] = b.var(ddof=0).compute()
+g["var1"] = b.var(ddof=1).compute()
+g["std1"] = b.std(ddof=1).compute()
+g["any_neg"] = b.map(lambda x: x < -49).any().compute()
+g["all_small"] = b.map(lambda x: x < 50).all().compute()
+g["frequencies"] = [list(kv) for kv in b.map(lambda x: x % 7).frequencies(sort=True).compute()]
+g["topk"] = b.topk(5).compute()
+g["topk_neg"] = b.topk(5, key=lambda x: -x).compute()
+g["topk_mod"] = b.topk(6, key=lambda x: x % 10).compute()
+g["distinct"] = b.map(lambda x: x % 10).distinct().compute()
+g["foldby"] = sorted([list(kv) for kv in b.foldby(lambda x: x % 5, operator.add, 0).compute()])
+g["fold"] = b.fold(operator.add, initial=0, split_every=3).compute()
+g["accumulate"] = db.from_sequence(nums[:30], npartitions=4).accumulate(operator.add, initial=0).compute()
+g["repartition3"] = b.repartition(3).map_partitions(lambda p: [len(list(p))]).compute()
+g["repartition10"] = b.repartition(10).map_partitions(lambda p: [len(list(p))]).compute()
+g["groupby"] = sorted([[k, sorted(v)] for k, v in b.groupby(lambda x: x % 4, npartitions=3).compute()])
+g["take"] = list(b.take(7))
+rb = db.from_sequence(records, npartitions=3)
+g["pluck"] = rb.pluck("amount").compute()
+other = [{"name": "ann", "city": "paris"}, {"name": "bob", "city": "lyon"}, {"name": "ann", "city": "nice"}]
+g["join"] = [[s["id"], o["city"]] for o, s in rb.join(other, lambda r: r["name"], lambda o: o["name"]).compute()]
+t = db.read_text("words.txt", blocksize=300).map(lambda s: s.rstrip("\n"))
+g["text_npartitions"] = t.npartitions
+g["text_lines"] = t.count().compute()
+g["wordcount"] = [list(kv) for kv in t.str.split().flatten().frequencies(sort=True).compute()]
+g["wordcount_top3"] = [list(kv) for kv in t.str.split().flatten().frequencies().topk(3, key=lambda kv: kv[1]).compute()]
+g["gzip_lines"] = db.read_text("words.txt.gz", compression="gzip").count().compute()
+j = db.read_text("records.jsonl", blocksize=200).map(json.loads)
+g["json_amount_sum"] = j.pluck("amount").sum().compute()
+g["json_npartitions"] = j.npartitions
+
+with open("goldens.json", "w") as f:
+    json.dump(g, f, indent=1, sort_keys=True)
+    f.write("\n")
