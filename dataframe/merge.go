@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gask-dev/gask/graph"
+	"github.com/gask-dev/gask/internal/shuffle"
 )
 
 // JoinType is how Merge pairs the rows of the two sides.
@@ -395,16 +396,14 @@ func (s *mergeSource) shared() (*graph.Graph, error) {
 			if side == 1 {
 				on = s.spec.RightOn
 			}
-			sg, keys, err := chunkTasks(df, fmt.Sprintf("%s-split-%d", s.key, side), shuffleSplitName, []any{on, s.spec.Types, s.n, graph.Input(0)})
+			in, err := lowerInto(g, df)
 			if err != nil {
 				return nil, err
 			}
-			for _, t := range sg.Tasks() {
-				if _, ok := g.Task(t.Key); !ok {
-					if err := g.Add(t); err != nil {
-						return nil, err
-					}
-				}
+			l := shuffle.Layout{Name: fmt.Sprintf("%s-shuffle-%d", s.key, side), N: s.n, Split: graph.Registered(shuffleSplitName), SplitArgs: []any{on, s.spec.Types, s.n}}
+			keys, err := l.AddSplits(g, in)
+			if err != nil {
+				return nil, err
 			}
 			splits[side] = keys
 		}

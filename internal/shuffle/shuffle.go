@@ -36,16 +36,9 @@ func (l Layout) Key(j int) graph.Key { return graph.K(l.Name, j) }
 // Add adds the split tasks of the inputs and the N concat tasks to g (inputs must be
 // in g or known to the scheduler) and returns the output keys.
 func (l Layout) Add(g *graph.Graph, inputs []graph.Key) ([]graph.Key, error) {
-	if l.N < 1 {
-		return nil, fmt.Errorf("shuffle into %d partitions", l.N)
-	}
-	splits := make([]graph.Key, len(inputs))
-	for i, k := range inputs {
-		splits[i] = l.SplitKey(i)
-		args := append(append(make([]any, 0, len(l.SplitArgs)+1), l.SplitArgs...), graph.Input(0))
-		if err := g.Add(graph.Task{Key: splits[i], Func: l.Split, Args: args, Deps: []graph.Key{k}}); err != nil {
-			return nil, err
-		}
+	splits, err := l.AddSplits(g, inputs)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]graph.Key, l.N)
 	for j := range out {
@@ -60,6 +53,24 @@ func (l Layout) Add(g *graph.Graph, inputs []graph.Key) ([]graph.Key, error) {
 		}
 	}
 	return out, nil
+}
+
+// AddSplits adds only the split tasks of the inputs and returns their keys, for a
+// consumer that takes its shard of every split itself (a hash join reads shard j of
+// both sides' splits in one task) instead of the concat tasks.
+func (l Layout) AddSplits(g *graph.Graph, inputs []graph.Key) ([]graph.Key, error) {
+	if l.N < 1 {
+		return nil, fmt.Errorf("shuffle into %d partitions", l.N)
+	}
+	splits := make([]graph.Key, len(inputs))
+	for i, k := range inputs {
+		splits[i] = l.SplitKey(i)
+		args := append(append(make([]any, 0, len(l.SplitArgs)+1), l.SplitArgs...), graph.Input(0))
+		if err := g.Add(graph.Task{Key: splits[i], Func: l.Split, Args: args, Deps: []graph.Key{k}}); err != nil {
+			return nil, err
+		}
+	}
+	return splits, nil
 }
 
 // Shards picks shard j of every split result (each an L, a slice of shards), as a
