@@ -452,7 +452,17 @@ type inst struct {
 	leafIn   int
 	leaf     bool
 	constant bool
+	chain    []step // "chain": scalar steps applied in order
 }
+
+// step is one scalar arithmetic step of a chain: x op c, or c op x when left.
+type step struct {
+	op   string
+	c    float64
+	left bool
+}
+
+var scalarOp = map[string]bool{"add": true, "sub": true, "mul": true, "div": true}
 
 type program struct {
 	code []inst
@@ -475,6 +485,26 @@ func compile(e Expr) (*program, error) {
 			p.nreg++
 			p.code = append(p.code, inst{op: "const", dst: r, constant: true, val: e.Val})
 			return r, nil
+		}
+		if scalarOp[e.Op] && len(e.Args) == 2 && (e.Args[0].Op == "const") != (e.Args[1].Op == "const") {
+			left := e.Args[0].Op == "const"
+			other, c := e.Args[0], e.Args[1].Val
+			if left {
+				other, c = e.Args[1], e.Args[0].Val
+			}
+			r, err := walk(other)
+			if err != nil {
+				return 0, err
+			}
+			st := step{op: e.Op, c: c, left: left}
+			if last := &p.code[len(p.code)-1]; last.op == "chain" && last.dst == r {
+				last.chain = append(last.chain, st)
+				return r, nil
+			}
+			in := inst{op: "chain", dst: p.nreg, a: r, b: -1, c: -1, chain: []step{st}}
+			p.nreg++
+			p.code = append(p.code, in)
+			return in.dst, nil
 		}
 		regs := make([]int, len(e.Args))
 		for i, a := range e.Args {
@@ -646,6 +676,8 @@ func evalBlock(spec *ewSpec, ins []*Dense, rows bool, emit func(off int, vals []
 // apply runs one compiled step over a tile.
 func apply(in *inst, dst []float64, regs [][]float64) {
 	switch in.op {
+	case "chain":
+		applyChain(in.chain, dst, regs[in.a][:len(dst)])
 	case "clip":
 		x := regs[in.a][:len(dst)]
 		lo, hi := in.val, in.v2
@@ -702,6 +734,70 @@ func apply(in *inst, dst []float64, regs [][]float64) {
 		a, b := regs[in.a][:len(dst)], regs[in.b][:len(dst)]
 		for i := range dst {
 			dst[i] = in.bin(a[i], b[i])
+		}
+	}
+}
+
+// applyChain evaluates scalar steps over src into dst, element by element in the
+// order written (so results are those of separate NumPy operations): the common
+// affine pairs in one loop, other chains one in-place loop per step.
+func applyChain(steps []step, dst, src []float64) {
+	if len(steps) == 2 && !steps[0].left && !steps[1].left {
+		a, b := steps[0].c, steps[1].c
+		switch steps[0].op + steps[1].op {
+		case "addmul":
+			for i, v := range src {
+				dst[i] = (v + a) * b
+			}
+			return
+		case "muladd":
+			for i, v := range src {
+				dst[i] = v*a + b
+			}
+			return
+		case "subdiv":
+			for i, v := range src {
+				dst[i] = (v - a) / b
+			}
+			return
+		case "mulsub":
+			for i, v := range src {
+				dst[i] = v*a - b
+			}
+			return
+		}
+	}
+	for k, st := range steps {
+		in := dst
+		if k == 0 {
+			in = src
+		}
+		c := st.c
+		switch {
+		case st.op == "add":
+			for i, v := range in {
+				dst[i] = v + c
+			}
+		case st.op == "mul":
+			for i, v := range in {
+				dst[i] = v * c
+			}
+		case st.op == "sub" && !st.left:
+			for i, v := range in {
+				dst[i] = v - c
+			}
+		case st.op == "sub":
+			for i, v := range in {
+				dst[i] = c - v
+			}
+		case st.op == "div" && !st.left:
+			for i, v := range in {
+				dst[i] = v / c
+			}
+		default:
+			for i, v := range in {
+				dst[i] = c / v
+			}
 		}
 	}
 }

@@ -155,3 +155,18 @@ func Minimum(a, b any) *Array { return elemwise("minimum", Float64, a, b) }
 
 // Where picks a where cond is non-zero and b elsewhere, broadcasting all three.
 func Where(cond, a, b any) *Array { return elemwise("where", Float64, cond, a, b) }
+
+// Add is a + b for arrays or numbers in either place (1 - x is Sub(1, x)).
+func Add(a, b any) *Array { return elemwise("add", Float64, a, b) }
+
+// Sub is a - b.
+func Sub(a, b any) *Array { return elemwise("sub", Float64, a, b) }
+
+// Mul is a * b.
+func Mul(a, b any) *Array { return elemwise("mul", Float64, a, b) }
+
+// Div is a / b.
+func Div(a, b any) *Array { return elemwise("div", Float64, a, b) }
+
+// Pow is a ** b.
+func Pow(a, b any) *Array { return elemwise("pow", Float64, a, b) }
