@@ -143,7 +143,36 @@ var goldenCases = map[string]func(in inputFn) *array.Array{
 	"bcast_col":   func(in inputFn) *array.Array { return in("x").Mul(in("col")) },
 	"bcast_vec":   func(in inputFn) *array.Array { return in("x").Sub(in("vec")) },
 	"bcast_outer": func(in inputFn) *array.Array { return in("col").Add(in("row")) },
-	"bcast_3d":    nil, // needs slicing (t[0]); not built yet
+	"bcast_3d":    func(in inputFn) *array.Array { return in("t").Add(in("t").Slice(array.S(0, 1))) },
+	"slice_basic": func(in inputFn) *array.Array { return in("x").Slice(array.S(1, 6), array.S(2, 9)) },
+	"slice_step": func(in inputFn) *array.Array {
+		return in("x").Slice(array.S3(array.Open, array.Open, 2), array.S3(1, array.Open, 3))
+	},
+	"slice_neg": func(in inputFn) *array.Array {
+		return in("x").Slice(array.S3(array.Open, array.Open, -1), array.S3(-2, -9, -2))
+	},
+	"slice_empty": func(in inputFn) *array.Array { return in("x").Slice(array.S(5, 2)) },
+	"slice_sum": func(in inputFn) *array.Array {
+		return in("x").Slice(array.S(1, array.Open), array.S3(0, array.Open, 2)).Sum(array.Axis(0))
+	},
+	"transpose":       func(in inputFn) *array.Array { return in("x").T() },
+	"t_transpose":     func(in inputFn) *array.Array { return in("t").Transpose(1, 2, 0) },
+	"transpose_fused": func(in inputFn) *array.Array { return in("x").T().Mul(2).Sum(array.Axis(1)) },
+	"rechunk":         func(in inputFn) *array.Array { return in("x").Rechunk(array.ChunksOf([][]int{{4, 0, 3}, {1, 5, 5}})) },
+	"rechunk_t":       func(in inputFn) *array.Array { return in("t").Rechunk(array.Chunks(3, -1, 4)) },
+	"map_blocks": func(in inputFn) *array.Array {
+		return in("x").MapBlocks(func(_ context.Context, b *array.Dense) (*array.Dense, error) {
+			out, err := array.NewDense(make([]float64, b.Size()), b.Shape...)
+			if err != nil {
+				return nil, err
+			}
+			c := b.Contiguous()
+			for i, v := range c.Data {
+				out.Data[i] = v * v
+			}
+			return out, nil
+		})
+	},
 
 	"sum":           func(in inputFn) *array.Array { return in("x").Sum() },
 	"sum_0":         func(in inputFn) *array.Array { return in("x").Sum(array.Axis(0)) },

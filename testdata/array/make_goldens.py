@@ -120,6 +120,18 @@ with np.errstate(all="ignore"):
         "cumsum_chain": np.cumsum(x * 2 + 1, axis=1),
         "t_cumsum_1": np.cumsum(t, axis=1),
         "cumsum_nan": np.cumsum(xn, axis=0),
+        # structure
+        "slice_basic": x[1:6, 2:9],
+        "slice_step": x[::2, 1::3],
+        "slice_neg": x[::-1, -2:-9:-2],
+        "slice_empty": x[5:2, :],
+        "slice_sum": x[1:, ::2].sum(axis=0),
+        "transpose": x.T,
+        "t_transpose": t.transpose(1, 2, 0),
+        "transpose_fused": (x.T * 2).sum(axis=1),
+        "rechunk": x * 1,
+        "rechunk_t": t * 1,
+        "map_blocks": x * x,
         # creation
         "arange": np.arange(0.1, 3.3, 0.2),
         "arange_neg": np.arange(10.0, -3.0, -1.5),
