@@ -120,6 +120,22 @@ func (s *redSpec) accumulate(p *partial, pos0, step int, vals []float64, gi0, gs
 			}
 		}
 	}
+	if step == 1 && !s.Nan {
+		a, n := A[pos0:pos0+len(vals)], N[pos0:pos0+len(vals)]
+		switch s.Op {
+		case "sum", "mean", "var", "std":
+			for i, v := range vals {
+				a[i] += v
+				n[i]++
+			}
+			return
+		case "prod":
+			for i, v := range vals {
+				a[i] *= v
+			}
+			return
+		}
+	}
 	pos, gi := pos0, gi0
 	for _, v := range vals {
 		nan := v != v
