@@ -1,0 +1,171 @@
+package array
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/gask-dev/gask/graph"
+)
+
+// CumSum is the cumulative sum along axis (negative counts from the end), as NumPy's
+// cumsum with an axis: each block's running sum (fused with any elementwise steps
+// before it) plus the totals carried from the blocks before it along the axis, a chain
+// of one small carry task per block.
+func (a *Array) CumSum(axis int) *Array {
+	if a.err != nil {
+		return a
+	}
+	ax := axis
+	if ax < 0 {
+		ax += len(a.shape)
+	}
+	if ax < 0 || ax >= len(a.shape) {
+		return failed(fmt.Errorf("array: cumsum: axis %d is out of bounds for an array of shape %v", axis, a.shape))
+	}
+	out := &Array{shape: slices.Clone(a.shape), chunks: a.Chunks(), dtype: Float64, node: &cumNode{in: a, axis: ax}}
+	out.name = hashName("cumsum", a.name, ax)
+	return out
+}
+
+type cumNode struct {
+	in   *Array
+	axis int
+}
+
+func (n *cumNode) describe() string { return fmt.Sprintf("CumSum axis=%d", n.axis) }
+func (n *cumNode) inputs() []*Array { return []*Array{n.in} }
+
+const (
+	cumBlockName = "array.cumsum-block"
+	cumCarryName = "array.cumsum-carry"
+	cumAddName   = "array.cumsum-add"
+)
+
+func init() {
+	register(cumBlockName, func(_ context.Context, args []any) (any, error) {
+		spec, axis := args[0].(ewSpec), args[1].(int)
+		ins, err := denseArgs(args[2:])
+		if err != nil {
+			return nil, err
+		}
+		out := newDense(Float64, slices.Clone(spec.Shape))
+		if err := evalBlock(&spec, ins, false, func(off int, vals []float64) { copy(out.Data[off:], vals) }); err != nil {
+			return nil, err
+		}
+		st := out.Strides[axis]
+		for i := range out.Data {
+			if (i/st)%out.Shape[axis] != 0 {
+				out.Data[i] += out.Data[i-st]
+			}
+		}
+		return out, nil
+	})
+	// carry: the running total after a block — its last slice along axis plus the
+	// carry before it (if any).
+	register(cumCarryName, func(_ context.Context, args []any) (any, error) {
+		axis := args[0].(int)
+		blk, err := denseArg("cumsum block", args[1])
+		if err != nil {
+			return nil, err
+		}
+		blk = blk.Contiguous()
+		shape := slices.Clone(blk.Shape)
+		shape[axis] = 1
+		out := newDense(Float64, shape)
+		if len(args) > 2 {
+			prev, err := denseArg("cumsum carry", args[2])
+			if err != nil {
+				return nil, err
+			}
+			copy(out.Data, prev.Contiguous().Data)
+		}
+		if blk.Shape[axis] == 0 {
+			return out, nil
+		}
+		last := blk.Shape[axis] - 1
+		inner := blk.Strides[axis]
+		outer := len(out.Data) / max(inner, 1)
+		for o := 0; o < outer; o++ {
+			for j := 0; j < inner; j++ {
+				out.Data[o*inner+j] += blk.Data[(o*blk.Shape[axis]+last)*inner+j]
+			}
+		}
+		return out, nil
+	})
+	register(cumAddName, func(_ context.Context, args []any) (any, error) {
+		axis := args[0].(int)
+		blk, err := denseArg("cumsum block", args[1])
+		if err != nil {
+			return nil, err
+		}
+		carry, err := denseArg("cumsum carry", args[2])
+		if err != nil {
+			return nil, err
+		}
+		blk, carry = blk.Contiguous(), carry.Contiguous()
+		out := newDense(Float64, slices.Clone(blk.Shape))
+		inner := blk.Strides[axis]
+		n := blk.Shape[axis]
+		for i := range out.Data {
+			o, j := i/(inner*max(n, 1)), i%inner
+			out.Data[i] = blk.Data[i] + carry.Data[o*inner+j]
+		}
+		return out, nil
+	})
+}
+
+func (n *cumNode) lower(g *graph.Graph, a *Array) error {
+	in := n.in
+	ew, fused := in.node.(*ewNode)
+	if fused {
+		for _, x := range ew.ins {
+			if err := x.lowerInto(g); err != nil {
+				return err
+			}
+		}
+	} else if err := in.lowerInto(g); err != nil {
+		return err
+	}
+	blockName, carryName := a.name+"-block", a.name+"-carry"
+	var err error
+	eachBlock(in.NumBlocks(), func(idx []int) {
+		if err != nil {
+			return
+		}
+		var spec ewSpec
+		var deps []graph.Key
+		if fused {
+			spec, deps = ew.blockSpec(in, idx)
+		} else {
+			shape := blockShape(in.chunks, idx)
+			spec = ewSpec{Expr: Expr{Op: "in"}, Shape: shape, DType: Float64,
+				Views: []View{{Start: make([]int, len(shape)), Bcast: make([]bool, len(shape))}}}
+			deps = []graph.Key{blockKey(in.name, idx)}
+		}
+		bk := blockKey(blockName, idx)
+		args := append([]any{spec, n.axis}, inputs(len(deps))...)
+		if err = g.Add(graph.Task{Key: bk, Func: graph.Registered(cumBlockName), Args: args, Deps: deps}); err != nil {
+			return
+		}
+		key := blockKey(a.name, idx)
+		if idx[n.axis] == 0 {
+			err = g.Add(graph.Task{Key: key, Func: graph.Registered(graph.Literal("", nil).Func.Name()), Args: []any{graph.Input(0)}, Deps: []graph.Key{bk}})
+			return
+		}
+		prev := slices.Clone(idx)
+		prev[n.axis]--
+		// carry into this block: the total after the previous one
+		ck := blockKey(carryName, idx)
+		cdeps := []graph.Key{blockKey(blockName, prev)}
+		if prev[n.axis] > 0 {
+			cdeps = append(cdeps, blockKey(carryName, prev))
+		}
+		cargs := append([]any{n.axis}, inputs(len(cdeps))...)
+		if err = g.Add(graph.Task{Key: ck, Func: graph.Registered(cumCarryName), Args: cargs, Deps: cdeps}); err != nil {
+			return
+		}
+		err = g.Add(graph.Task{Key: key, Func: graph.Registered(cumAddName), Args: []any{n.axis, graph.Input(0), graph.Input(1)}, Deps: []graph.Key{bk, ck}})
+	})
+	return err
+}

@@ -1,0 +1,40 @@
+// Package array is gask's chunked n-dimensional array: NumPy-like arrays cut into
+// blocks, computed lazily on any gask scheduler, as Dask's dask.array.
+//
+// An Array is a plan with a known shape, chunks (block sizes per axis, regular or
+// irregular, zero-length blocks allowed) and dtype. Creation routines start one:
+// FromSlice, FromDense, FromMatrix and FromVector (gonum), Zeros, Ones, Full, Arange,
+// Linspace, Eye, and an RNG's Uniform, Normal and Integers, whose values depend only
+// on the seed, the order of calls and the chunking — each block draws from its own PCG
+// stream seeded from (seed, call, block index) — never on the scheduler. Chunks(n...),
+// ChunksOf(sizes) and AutoChunks (blocks of about 128 MiB, Dask's chunks="auto") say
+// how to cut it.
+//
+// Elementwise methods (Add, Sub, Mul, Div, Pow, Neg, Abs, Exp, Log, Sqrt, trigonometry,
+// comparisons, And/Or/Not, IsNaN, Clip, and the functions Maximum, Minimum and Where)
+// take arrays or numbers and broadcast by NumPy's rules. They fuse: a chain of them is
+// one plain-data expression evaluated in one pass per block, tile by tile, so
+// x.Add(1).Mul(2) is one task per block and x.Add(1).Mul(2).Sum() makes no
+// intermediate blocks at all (the reduction evaluates the expression itself). Operands
+// chunked differently are combined on the common refinement of their chunks, without a
+// rechunk.
+//
+// Reductions (Sum, Prod, Mean, Var, Std, Min, Max, Argmin, Argmax, Any, All and the
+// NaN-skipping NanSum, NanProd, NanMean, NanVar, NanStd, NanMin, NanMax, NanArgmin,
+// NanArgmax) run over all axes or those given with Axis, as a tree: one partial per
+// block, combined SplitEvery (default 8) at a time. Var and Std merge partial moments
+// (Chan et al.), with DDOF. CumSum runs each block's cumulative sum and carries the
+// running totals from block to block along the axis.
+//
+// Dtypes: Float64 is complete. Comparisons give Bool arrays and Integers an Int64
+// array; for now they keep their values in float64 storage (0 and 1; integers exact to
+// 2^53), and arithmetic on them gives Float64. Argmin and Argmax give Int64.
+//
+// Blocks are *Dense values: []float64 with a shape and strides (C order), viewable as
+// a gonum *mat.Dense without copying (Dense.Matrix). Compute assembles the result into
+// one Dense; ToDense returns a 2-D result as a gonum matrix; Persist keeps the computed
+// blocks for later plans. Every built-in operation is a registered kernel with
+// plain-data parameters, so array plans can leave the process. Bad shapes, axes and
+// chunks are errors naming them, reported by Err before anything runs and returned by
+// Compute.
+package array
