@@ -16,8 +16,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gask-dev/gask"
+	"github.com/gask-dev/gask/array"
+	"github.com/gask-dev/gask/bag"
 	"github.com/gask-dev/gask/dataframe"
 )
 
@@ -132,7 +135,13 @@ func run(ctx context.Context, w io.Writer, dot string, progress bool) error {
 		return err
 	}
 	fmt.Fprintf(w, "submit(add, square(4), square(5)) = %d\n", t)
-	return dataframes(ctx, w, opts)
+	if err := dataframes(ctx, w, opts); err != nil {
+		return err
+	}
+	if err := bags(ctx, w, opts); err != nil {
+		return err
+	}
+	return arrays(ctx, w, opts)
 }
 
 // tripsCSV is a small embedded data set; real data comes from ReadCSV of big files
@@ -180,5 +189,38 @@ func dataframes(ctx context.Context, w io.Writer, opts []gask.Option) error {
 	for _, r := range rows {
 		fmt.Fprintf(w, "%-12s total=%6.2f riders=%.2f trips=%d\n", r.City, r.Total, r.Riders, r.Trips)
 	}
+	return nil
+}
+
+// bags shows a bag pipeline: lines to words to the most frequent words.
+func bags(ctx context.Context, w io.Writer, opts []gask.Option) error {
+	fmt.Fprintln(w, "\n== bag")
+	lines := bag.FromSlice(strings.Split(poem, "\n"), 3)
+	words := bag.FlatMap(lines, strings.Fields)
+	top, err := bag.TopK(bag.Frequencies(words, false), 3, func(kv bag.KV[string, int]) int { return kv.Value }).Compute(ctx, opts...)
+	if err != nil {
+		return err
+	}
+	for _, kv := range top {
+		fmt.Fprintf(w, "%-6s %d\n", kv.Key, kv.Value)
+	}
+	return nil
+}
+
+const poem = `the cat sat
+the cat ran
+the dog sat
+the cat`
+
+// arrays shows a chunked array pipeline: the elementwise steps and the sum fuse into
+// one task per block.
+func arrays(ctx context.Context, w io.Writer, opts []gask.Option) error {
+	fmt.Fprintln(w, "\n== array")
+	x := array.Arange(0, 12, 1, array.Chunks(5)) // 0..11 in blocks of 5, 5 and 2
+	s, err := x.Add(1).Mul(2).Sum().Compute(ctx, opts...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "sum((arange(12) + 1) * 2) = %g\n", s.Data[0])
 	return nil
 }

@@ -35,6 +35,8 @@ func TestQuickstart(t *testing.T) {
 				"lyon         total= 37.00 riders=3.00 trips=2",
 				"nice         total= 44.00 riders=1.00 trips=1",
 				"paris        total= 69.50 riders=2.00 trips=3",
+				"the    4\ncat    3\nsat    2",
+				"sum((arange(12) + 1) * 2) = 156",
 			} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("output lacks %q:\n%s", want, out.String())
