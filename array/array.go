@@ -170,6 +170,9 @@ func (a *Array) lowerInto(g *graph.Graph) error {
 	if _, done := g.Task(blockKey(a.name, first)); done {
 		return nil
 	}
+	if err := checkInputsKnown(a); err != nil {
+		return err
+	}
 	return a.node.lower(g, a)
 }
 
@@ -201,11 +204,25 @@ func (a *Array) Finalize(results []any) (*Dense, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
-	n, err := numel(a.shape)
+	chunks, shape := a.chunks, a.shape
+	if a.unknownAxis() >= 0 { // sizes from the computed blocks
+		shapes := make([][]int, len(results))
+		for i, r := range results {
+			if b, ok := r.(*Dense); ok {
+				shapes[i] = b.Shape
+			}
+		}
+		var err error
+		if chunks, err = observedChunks(a, shapes); err != nil {
+			return nil, err
+		}
+		shape = sumChunks(chunks)
+	}
+	n, err := numel(shape)
 	if err != nil {
 		return nil, err
 	}
-	out := &Dense{Shape: slices.Clone(a.shape), Strides: cStrides(a.shape), Data: make([]float64, n), DType: a.dtype}
+	out := &Dense{Shape: slices.Clone(shape), Strides: cStrides(shape), Data: make([]float64, n), DType: a.dtype}
 	i := 0
 	var ferr error
 	eachBlock(a.NumBlocks(), func(idx []int) {
@@ -218,12 +235,12 @@ func (a *Array) Finalize(results []any) (*Dense, error) {
 			ferr = fmt.Errorf("array: block %v of %s is %T, not a *Dense", idx, a.name, results[i-1])
 			return
 		}
-		want := blockShape(a.chunks, idx)
+		want := blockShape(chunks, idx)
 		if !slices.Equal(b.Shape, want) {
 			ferr = fmt.Errorf("array: block %v of %s has shape %v, want %v", idx, a.name, b.Shape, want)
 			return
 		}
-		copyInto(out, blockStart(a.chunks, idx), b)
+		copyInto(out, blockStart(chunks, idx), b)
 	})
 	if ferr != nil {
 		return nil, ferr

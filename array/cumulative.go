@@ -13,8 +13,8 @@ import (
 // before it) plus the totals carried from the blocks before it along the axis, a chain
 // of one small carry task per block.
 func (a *Array) CumSum(axis int) *Array {
-	if a.err != nil {
-		return a
+	if err := a.needKnown("cumsum"); err != nil {
+		return failed(err)
 	}
 	ax := axis
 	if ax < 0 {

@@ -308,7 +308,7 @@ func operand(v any) (*Array, *float64, error) {
 		if x == nil {
 			return nil, nil, fmt.Errorf("array: nil *Array operand")
 		}
-		return x, nil, x.err
+		return x, nil, x.needKnown("elementwise")
 	case float64:
 		f = x
 	case float32:

@@ -582,8 +582,8 @@ func normAxes(op string, shape []int, o reduceOpts) ([]bool, error) {
 }
 
 func (a *Array) reduce(op string, nan bool, opts []ReduceOption) *Array {
-	if a.err != nil {
-		return a
+	if err := a.needKnown(op); err != nil {
+		return failed(err)
 	}
 	o := reduceOpts{splitEvery: 8}
 	for _, f := range opts {

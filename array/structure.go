@@ -192,8 +192,8 @@ func (n *mapNode) lower(g *graph.Graph, a *Array) error {
 // as NumPy's x[a:b:c, ...]. Every output block comes from one input block; the output
 // keeps the input's block boundaries (empty pieces dropped).
 func (a *Array) Slice(ranges ...Range) *Array {
-	if a.err != nil {
-		return a
+	if err := a.needKnown("slice"); err != nil {
+		return failed(err)
 	}
 	nd := len(a.shape)
 	if len(ranges) > nd {
@@ -314,8 +314,8 @@ func (a *Array) T() *Array { return a.Transpose() }
 // the new blocks need (one task per overlapping pair), and each new block is assembled
 // from its pieces, so no task holds more than one old and one new block.
 func (a *Array) Rechunk(chunks ChunkSpec) *Array {
-	if a.err != nil {
-		return a
+	if err := a.needKnown("rechunk"); err != nil {
+		return failed(err)
 	}
 	cs, err := chunks.normalize(a.shape)
 	if err != nil {
@@ -438,7 +438,7 @@ func (a *Array) MapBlocks(fn BlockFunc) *Array {
 			if err != nil {
 				return nil, err
 			}
-			if r == nil || !slices.Equal(r.Shape, want) {
+			if r == nil || !sameBlockShape(r.Shape, want) {
 				var got []int
 				if r != nil {
 					got = r.Shape
