@@ -85,6 +85,18 @@ cases = {
     "stack_0": np.stack([x, y], axis=0),
     "stack_neg": np.stack([x, y, x], axis=-1),
     "stack_sum": np.stack([x, y], axis=1).sum(axis=1),
+    # blockwise
+    "bw_add_t": x + y,
+    "bw_matmul": x @ z,
+    "bw_outer": np.outer(u, v),
+    "bw_rowsum": x.sum(axis=1),
+    # map_overlap
+    "overlap_reflect_11": overlap(x, 1, 1, "symmetric"),
+    "overlap_nearest_21": overlap(x, 2, 1, "edge"),
+    "overlap_periodic_12": overlap(x, 1, 2, "wrap"),
+    "overlap_none_11": overlap(x, 1, 1, "constant"),
+    "overlap_const_10": overlap(x, 1, 0, "constant", constant_values=2.5),
+    "overlap_reflect_02": overlap(x, 0, 2, "symmetric"),
 }
 
 
