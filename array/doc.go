@@ -26,6 +26,14 @@
 // (Chan et al.), with DDOF. CumSum runs each block's cumulative sum and carries the
 // running totals from block to block along the axis.
 //
+// Structure: Slice, Take (integer indices), Compress and Mask (Bool masks; the
+// result's block sizes are Unknown until computed, as Dask's NaN chunks: Compute
+// works, ComputeChunkSizes learns them, and operations that need them are errors
+// naming the axis), Transpose, Rechunk, Reshape (rechunking first so that it is
+// blockwise, as Dask), Squeeze, ExpandDims, Concatenate and Stack. MapBlocks,
+// Blockwise (index notation) and MapOverlap (neighbours' edges, with boundaries) run
+// user functions per block.
+//
 // Dtypes: Float64 is complete. Comparisons give Bool arrays and Integers an Int64
 // array; for now they keep their values in float64 storage (0 and 1; integers exact to
 // 2^53), and arithmetic on them gives Float64. Argmin and Argmax give Int64.
