@@ -45,4 +45,11 @@
 // plain-data parameters, so array plans can leave the process. Bad shapes, axes and
 // chunks are errors naming them, reported by Err before anything runs and returned by
 // Compute.
+//
+// Storage and conversions: FromNPY and FromZarr (Zarr v2; compressor none, zlib, gzip
+// or zstd) read lazily, each block its own bytes or chunk file; ToNPY and ToZarr write
+// one task per block, through Store, which hands blocks to any ChunkWriter.
+// FromDataFrame and FromBag make arrays of numeric dataframe columns and bags of
+// numbers (row chunks from the partition lengths), ToDataFrame a dataframe with one
+// partition per row-block.
 package array
