@@ -78,10 +78,10 @@ func factorQR(data []float64, rows, n int, root bool) (part *qrPart, err error) 
 		for j := 0; j < n; j++ {
 			if r.Data[j*n+j] < 0 {
 				for c := j; c < n; c++ {
-					r.Data[j*n+c] = -r.Data[j*n+c]
+					r.Data[j*n+c] = 0 - r.Data[j*n+c] // 0 - x: no negative zeros
 				}
 				for i := 0; i < rows; i++ {
-					q.Data[i*n+j] = -q.Data[i*n+j]
+					q.Data[i*n+j] = 0 - q.Data[i*n+j]
 				}
 			}
 		}
