@@ -1,0 +1,317 @@
+package array_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gask-dev/gask"
+	"github.com/gask-dev/gask/array"
+)
+
+func loadLinalgGoldens(t *testing.T) goldens {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/array/linalg_goldens.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g goldens
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// TSQR inputs keep their columns in one chunk.
+var wholeColumns = map[string]bool{"tall": true}
+
+var linalgCases = map[string]func(in inputFn) *array.Array{
+	"matmul":          func(in inputFn) *array.Array { return array.MatMul(in("a"), in("b")) },
+	"dot_mv":          func(in inputFn) *array.Array { return array.Dot(in("a"), in("v11")) },
+	"dot_vm":          func(in inputFn) *array.Array { return in("v7").Dot(in("a")) },
+	"dot_vv":          func(in inputFn) *array.Array { return array.Dot(in("v11"), in("v11"), array.SplitEvery(2)) },
+	"matmul_empty":    func(in inputFn) *array.Array { return array.MatMul(in("e1"), in("e2")) },
+	"matmul_t":        func(in inputFn) *array.Array { return array.MatMul(in("a").T(), in("a"), array.SplitEvery(2)) },
+	"tensordot_2":     func(in inputFn) *array.Array { return array.TensorDot(in("t3"), in("t4"), []int{1, 2}, []int{0, 1}) },
+	"tensordot_outer": func(in inputFn) *array.Array { return array.TensorDot(in("v7"), in("v11"), nil, nil) },
+	"tensordot_perm": func(in inputFn) *array.Array {
+		return array.TensorDot(in("t3"), in("m64"), []int{2, 0}, []int{0, 1}, array.SplitEvery(2))
+	},
+	"tensordot_1": func(in inputFn) *array.Array {
+		return array.TensorDot(in("t3"), in("b").Slice(array.S(0, 5)), []int{1}, []int{-2})
+	},
+	"qr_q":  func(in inputFn) *array.Array { q, _ := array.QR(in("tall")); return q },
+	"qr_r":  func(in inputFn) *array.Array { _, r := array.QR(in("tall"), array.SplitEvery(2)); return r },
+	"svd_s": func(in inputFn) *array.Array { _, s, _ := array.SVD(in("tall")); return s },
+	"lstsq": func(in inputFn) *array.Array { x, _ := array.Lstsq(in("tall"), in("yb")); return x },
+	"lstsq_res": func(in inputFn) *array.Array {
+		_, r := array.Lstsq(in("tall"), in("yb"), array.SplitEvery(3))
+		return r
+	},
+	"lstsq_2":     func(in inputFn) *array.Array { x, _ := array.Lstsq(in("tall"), in("yb2")); return x },
+	"lstsq_2_res": func(in inputFn) *array.Array { _, r := array.Lstsq(in("tall"), in("yb2")); return r },
+	"norm_v":      func(in inputFn) *array.Array { return array.Norm(in("v11"), "") },
+	"norm_v1":     func(in inputFn) *array.Array { return array.Norm(in("v11"), "1") },
+	"norm_vinf":   func(in inputFn) *array.Array { return array.Norm(in("v11"), "inf") },
+	"norm_vninf":  func(in inputFn) *array.Array { return array.Norm(in("v11"), "-inf") },
+	"norm_v0": func(in inputFn) *array.Array {
+		v := in("v11")
+		return array.Norm(array.Where(v.Abs().Gt(1), v, 0), "0")
+	},
+	"norm_v3":   func(in inputFn) *array.Array { return array.Norm(in("v11"), "3") },
+	"norm_fro":  func(in inputFn) *array.Array { return array.Norm(in("a"), "fro") },
+	"norm_1":    func(in inputFn) *array.Array { return array.Norm(in("a"), "1") },
+	"norm_n1":   func(in inputFn) *array.Array { return array.Norm(in("a"), "-1") },
+	"norm_inf":  func(in inputFn) *array.Array { return array.Norm(in("a"), "inf") },
+	"norm_ninf": func(in inputFn) *array.Array { return array.Norm(in("a"), "-inf") },
+	"norm_2":    func(in inputFn) *array.Array { return array.Norm(in("a"), "2") },
+	"norm_n2":   func(in inputFn) *array.Array { return array.Norm(in("a"), "-2") },
+	"norm_nuc":  func(in inputFn) *array.Array { return array.Norm(in("a"), "nuc") },
+	"solve":     func(in inputFn) *array.Array { return array.Solve(in("sq"), in("sb")) },
+	"solve_2":   func(in inputFn) *array.Array { return array.Solve(in("sq"), in("sb2")) },
+}
+
+// linalgInput is golden input n cut by chunking variant v (see chunkAxis); the second
+// operand is cut differently so the contraction's rechunk runs.
+func linalgInput(t *testing.T, g goldens, n string, v int) *array.Array {
+	p, ok := g.Inputs[n]
+	if !ok {
+		t.Fatalf("no input %q", n)
+	}
+	if n != "a" && n != "tall" && n != "t3" && n != "v7" {
+		v = (v + 1) % 3
+	}
+	cs := make([][]int, len(p.Shape))
+	for ax, s := range p.Shape {
+		cs[ax] = chunkAxis(s, v)
+		if wholeColumns[n] && ax == 1 {
+			cs[ax] = []int{s}
+		}
+	}
+	return array.FromSlice(p.values(t), p.Shape, array.ChunksOf(cs))
+}
+
+func TestLinalgGoldens(t *testing.T) {
+	g := loadLinalgGoldens(t)
+	for name := range g.Cases {
+		if _, ok := linalgCases[name]; !ok {
+			t.Errorf("golden %q has no Go case", name)
+		}
+	}
+	var names []string
+	for name := range linalgCases {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	ctx := context.Background()
+	for _, name := range names {
+		want, ok := g.Cases[name]
+		if !ok {
+			t.Errorf("case %q has no golden; run testdata/array/make_linalg_goldens.py", name)
+			continue
+		}
+		wantVals := want.values(t)
+		t.Run(name, func(t *testing.T) {
+			for v := 0; v < 3; v++ {
+				a := linalgCases[name](func(n string) *array.Array { return linalgInput(t, g, n, v) })
+				if err := a.Err(); err != nil {
+					t.Fatalf("chunking %d: %v", v, err)
+				}
+				if !slices.Equal(a.Shape(), want.Shape) && !(len(a.Shape()) == 0 && len(want.Shape) == 0) {
+					t.Fatalf("planned shape %v, want %v", a.Shape(), want.Shape)
+				}
+				eachScheduler(t, func(t *testing.T, opt gask.Option) {
+					got, err := a.Compute(ctx, opt)
+					if err != nil {
+						t.Fatalf("chunking %d: %v", v, err)
+					}
+					checkClose(t, got, want.Shape, wantVals, 1e-9)
+				})
+			}
+		})
+	}
+}
+
+func checkClose(t *testing.T, got *array.Dense, shape []int, want []float64, tol float64) {
+	t.Helper()
+	if !slices.Equal(got.Shape, shape) && !(len(got.Shape) == 0 && len(shape) == 0) {
+		t.Fatalf("shape %v, want %v", got.Shape, shape)
+	}
+	c := got.Contiguous()
+	if len(c.Data) != len(want) {
+		t.Fatalf("%d values, want %d", len(c.Data), len(want))
+	}
+	for i := range want {
+		if math.Abs(c.Data[i]-want[i]) > tol*math.Max(1, math.Abs(want[i])) {
+			t.Fatalf("value %d is %v, want %v\ngot  %v\nwant %v", i, c.Data[i], want[i], c.Data, want)
+		}
+	}
+}
+
+// TestQRProperties checks Q·R = A, QᵀQ = I and R upper triangular for many chunkings
+// (blocks shorter than the column count, empty blocks, deep trees), and the SVD's
+// reconstruction u·diag(s)·vt = A with orthonormal u.
+func TestQRProperties(t *testing.T) {
+	ctx := context.Background()
+	const m, n = 50, 6
+	x := array.NewRNG(7).Normal(0, 1, []int{m, n}, array.Chunks(-1))
+	xd, err := x.Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eye := array.Eye(n, n, 0, array.Chunks(-1))
+	eyed, _ := eye.Compute(ctx)
+	chunkings := [][]int{{50}, {10, 10, 10, 10, 10}, {2, 0, 5, 3, 1, 1, 20, 0, 18}, {6, 6, 6, 6, 6, 6, 6, 6}}
+	chunkings[3] = append(chunkings[3], 2)
+	for _, rows := range chunkings {
+		a := array.FromDense(xd, array.ChunksOf([][]int{rows, {n}}))
+		for _, per := range []int{2, 3, 8} {
+			eachScheduler(t, func(t *testing.T, opt gask.Option) {
+				q, r := array.QR(a, array.SplitEvery(per))
+				qr, err := array.MatMul(q, r).Compute(ctx, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkClose(t, qr, []int{m, n}, xd.Data, 1e-12)
+				qtq, err := array.MatMul(q.T(), q).Compute(ctx, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkClose(t, qtq, []int{n, n}, eyed.Data, 1e-12)
+				rd, err := r.Compute(ctx, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := 0; i < n; i++ {
+					if rd.At(i, i) < 0 {
+						t.Fatalf("R[%d,%d] = %v < 0", i, i, rd.At(i, i))
+					}
+					for j := 0; j < i; j++ {
+						if rd.At(i, j) != 0 {
+							t.Fatalf("R[%d,%d] = %v below the diagonal", i, j, rd.At(i, j))
+						}
+					}
+				}
+				u, s, vt := array.SVD(a, array.SplitEvery(per))
+				us := u.Mul(s) // broadcast s over the columns
+				rec, err := array.MatMul(us, vt).Compute(ctx, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkClose(t, rec, []int{m, n}, xd.Data, 1e-12)
+				utu, err := array.MatMul(u.T(), u).Compute(ctx, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkClose(t, utu, []int{n, n}, eyed.Data, 1e-12)
+			})
+		}
+	}
+}
+
+// TestMatMulTree checks the contraction tree on many blocks against a one-block
+// product, with every SplitEvery.
+func TestMatMulTree(t *testing.T) {
+	ctx := context.Background()
+	rng := array.NewRNG(3)
+	a := rng.Normal(0, 1, []int{9, 40}, array.Chunks(4, 3))
+	b := rng.Normal(0, 1, []int{40, 7}, array.Chunks(5, 3)) // contraction chunks differ: b is rechunked
+	ad, _ := a.Compute(ctx)
+	bd, _ := b.Compute(ctx)
+	want, err := array.MatMul(array.FromDense(ad, array.Chunks(-1)), array.FromDense(bd, array.Chunks(-1))).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, per := range []int{2, 3, 8, 100} {
+		eachScheduler(t, func(t *testing.T, opt gask.Option) {
+			got, err := array.MatMul(a, b, array.SplitEvery(per)).Compute(ctx, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkClose(t, got, []int{9, 7}, want.Data, 1e-12)
+		})
+	}
+}
+
+func TestLinalgErrors(t *testing.T) {
+	ctx := context.Background()
+	x := array.Ones([]int{4, 3}, array.Chunks(2))
+	v := array.Ones([]int{5}, array.Chunks(2))
+	t3 := array.Ones([]int{2, 3, 4}, array.Chunks(2))
+	sing := array.FromSlice([]float64{1, 2, 2, 4}, []int{2, 2}, array.Chunks(1))
+	cases := []struct {
+		name string
+		a    *array.Array
+		want string
+	}{
+		{"matmul shapes", array.MatMul(x, x), "matmul of shapes [4 3] and [4 3]: contraction lengths 3 and 4 differ"},
+		{"dot vec", array.Dot(x, v), "dot of shapes [4 3] and [5]"},
+		{"matmul 3d", array.MatMul(t3, x), "matmul of shapes [2 3 4] and [4 3]: want 1-d or 2-d operands"},
+		{"tensordot len", array.TensorDot(t3, x, []int{2}, []int{1}), "tensordot of shapes [2 3 4] and [4 3]: axis 2 of a has length 4, axis 1 of b 3"},
+		{"tensordot axes", array.TensorDot(t3, x, []int{2, 0}, []int{0}), "tensordot of shapes [2 3 4] and [4 3]: 2 axes [2 0] of a against 1 axes [0] of b"},
+		{"tensordot repeat", array.TensorDot(t3, t3, []int{0, 0}, []int{0, 0}), "bad or repeated axes"},
+		{"split", array.MatMul(x.T(), x, array.SplitEvery(1)), "SplitEvery(1)"},
+		{"option", array.MatMul(x.T(), x, array.Axis(0)), "matmul takes only the SplitEvery option"},
+		{"qr chunks", first(array.QR(x)), "qr of shape [4 3] chunks [[2 2] [2 1]]: TSQR needs"},
+		{"qr wide", first(array.QR(array.Ones([]int{2, 3}, array.Chunks(-1)))), "qr of shape [2 3]"},
+		{"solve square", array.Solve(x, v), "solve: a of shape [4 3] is not a square matrix"},
+		{"solve b", array.Solve(sing, v), "solve: a of shape [2 2] and b of shape [5]"},
+		{"norm ord", array.Norm(x, "3"), `norm of ord "3" for an array of shape [4 3]`},
+		{"norm 3d", array.Norm(t3, ""), "norm of ord \"\" for an array of shape [2 3 4]"},
+		{"lstsq b", first(array.Lstsq(array.Ones([]int{4, 3}, array.Chunks(2, -1)), v)), "lstsq: a of shape [4 3] and b of shape [5]"},
+	}
+	for _, c := range cases {
+		err := c.a.Err()
+		if err == nil {
+			_, err = c.a.Compute(ctx)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+	// errors found while computing
+	runtime := []struct {
+		name string
+		a    *array.Array
+		want string
+	}{
+		{"singular", array.Solve(sing, array.Ones([]int{2}, array.Chunks(1))), "solve: matrix of shape [2 2] is singular"},
+		{"rank", first(array.Lstsq(array.FromSlice([]float64{1, 2, 1, 2, 1, 2}, []int{3, 2}, array.Chunks(1, -1)), array.Ones([]int{3}, array.Chunks(-1)))), "lstsq: the matrix (R of shape [2 2]) is rank-deficient"},
+	}
+	for _, c := range runtime {
+		eachScheduler(t, func(t *testing.T, opt gask.Option) {
+			if err := c.a.Err(); err != nil {
+				t.Fatalf("%s: planning failed: %v", c.name, err)
+			}
+			_, err := c.a.Compute(ctx, opt)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+			}
+		})
+	}
+}
+
+func first(a, _ *array.Array) *array.Array { return a }
+
+// TestLinalgUnknownChunks: linear algebra on an array whose block sizes are unknown
+// (after a mask) is an error naming the axis, before anything runs.
+func TestLinalgUnknownChunks(t *testing.T) {
+	x := array.Arange(0, 12, 1, array.Chunks(4)).Reshape(6, 2)
+	m := x.Compress(array.Arange(0, 6, 1, array.Chunks(3)).Gt(2), 0)
+	for name, out := range map[string]*array.Array{
+		"matmul": array.MatMul(m, x.T()),
+		"solve":  array.Solve(m, m),
+	} {
+		if err := out.Err(); err == nil || !strings.Contains(err.Error(), "axis 0") || !strings.Contains(err.Error(), "unknown chunk sizes") {
+			t.Errorf("%s: got %v", name, err)
+		}
+	}
+	q, _ := array.QR(m)
+	if err := q.Err(); err == nil || !strings.Contains(err.Error(), "qr: axis 0") {
+		t.Errorf("qr: got %v", err)
+	}
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""Writes linalg_goldens.json: small inputs and NumPy's results of gask's linear algebra
+(array/linalg_test.go builds the same cases by name).
+
+Run with Debian's NumPy: /usr/bin/python3 testdata/array/make_linalg_goldens.py
+"""
+import json
+import os
+
+import numpy as np
+
+rng = np.random.default_rng(20261122)
+a = rng.normal(size=(7, 11))
+b = rng.normal(size=(11, 5))
+v7 = rng.normal(size=(7,))
+v11 = rng.normal(size=(11,))
+t3 = rng.normal(size=(4, 5, 6))
+t4 = rng.normal(size=(5, 6, 3))
+m64 = rng.normal(size=(6, 4))
+e1 = np.zeros((7, 0))
+e2 = np.zeros((0, 5))
+tall = rng.normal(size=(40, 4))
+yb = rng.normal(size=(40,))
+yb2 = rng.normal(size=(40, 3))
+sq = rng.normal(size=(5, 5)) + 3 * np.eye(5)
+sb = rng.normal(size=(5,))
+sb2 = rng.normal(size=(5, 2))
+wide = rng.normal(size=(3, 8))
+
+inputs = dict(a=a, b=b, v7=v7, v11=v11, t3=t3, t4=t4, m64=m64, e1=e1, e2=e2, tall=tall,
+              yb=yb, yb2=yb2, sq=sq, sb=sb, sb2=sb2, wide=wide)
+
+# QR with R's diagonal made non-negative (gask's convention; unique for full rank)
+q, r = np.linalg.qr(tall)
+sgn = np.sign(np.diag(r))
+sgn[sgn == 0] = 1
+q, r = q * sgn, r * sgn[:, None]
+
+cases = {
+    "matmul": a @ b,
+    "dot_mv": a @ v11,
+    "dot_vm": v7 @ a,
+    "dot_vv": np.dot(v11, v11),
+    "matmul_empty": e1 @ e2,
+    "matmul_t": a.T @ a,
+    "tensordot_2": np.tensordot(t3, t4, axes=([1, 2], [0, 1])),
+    "tensordot_outer": np.tensordot(v7, v11, axes=0),
+    "tensordot_perm": np.tensordot(t3, m64, axes=([2, 0], [0, 1])),
+    "tensordot_1": np.tensordot(t3, b[:5], axes=([1], [0])),
+    "qr_q": q,
+    "qr_r": r,
+    "svd_s": np.linalg.svd(tall, compute_uv=False),
+    "lstsq": np.linalg.lstsq(tall, yb, rcond=None)[0],
+    "lstsq_res": np.linalg.lstsq(tall, yb, rcond=None)[1][0],
+    "lstsq_2": np.linalg.lstsq(tall, yb2, rcond=None)[0],
+    "lstsq_2_res": np.linalg.lstsq(tall, yb2, rcond=None)[1],
+    "norm_v": np.linalg.norm(v11),
+    "norm_v1": np.linalg.norm(v11, 1),
+    "norm_vinf": np.linalg.norm(v11, np.inf),
+    "norm_vninf": np.linalg.norm(v11, -np.inf),
+    "norm_v0": np.linalg.norm(np.where(np.abs(v11) > 1, v11, 0), 0),
+    "norm_v3": np.linalg.norm(v11, 3),
+    "norm_fro": np.linalg.norm(a),
+    "norm_1": np.linalg.norm(a, 1),
+    "norm_n1": np.linalg.norm(a, -1),
+    "norm_inf": np.linalg.norm(a, np.inf),
+    "norm_ninf": np.linalg.norm(a, -np.inf),
+    "norm_2": np.linalg.norm(a, 2),
+    "norm_n2": np.linalg.norm(a, -2),
+    "norm_nuc": np.linalg.norm(a, "nuc"),
+    "solve": np.linalg.solve(sq, sb),
+    "solve_2": np.linalg.solve(sq, sb2),
+}
+
+
+def pack(x):
+    x = np.asarray(x, dtype=float)
+    return {"shape": list(x.shape), "data": [float(v) for v in x.ravel()]}
+
+
+out = {
+    "numpy": np.__version__,
+    "inputs": {k: pack(v) for k, v in inputs.items()},
+    "cases": {k: pack(v) for k, v in cases.items()},
+}
+path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "linalg_goldens.json")
+with open(path, "w") as f:
+    json.dump(out, f, indent=None, separators=(",", ":"))
+    f.write("\n")
+print(f"wrote {len(cases)} cases to {path}")
