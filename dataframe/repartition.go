@@ -300,6 +300,9 @@ func (df *DataFrame) RepartitionSize(ctx context.Context, size int64, opts ...ga
 	if size < 1 {
 		return nil, fmt.Errorf("dataframe: repartition to partitions of %d bytes", size)
 	}
+	if df.NPartitions() == 0 {
+		return df, nil
+	}
 	sizes, err := gask.Compute[[][2]int64](ctx, &perPartition[[2]int64]{df: df, fn: sizeName}, opts...)
 	if err != nil {
 		return nil, err
