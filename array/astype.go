@@ -141,3 +141,18 @@ func arangeTyped(start, stop, step float64, n int, dt DType, chunks ChunkSpec) *
 	}
 	return failed(fmt.Errorf("array: arange: %w", err))
 }
+
+// checkExactInts is an error when raw, of 64-bit integers (the only stored type whose
+// values can leave float64's exact range), holds one beyond ±2^53: reading it into
+// gask's float64 storage would round it silently.
+func checkExactInts(e elemType, raw []byte) error {
+	if e.kind != 'i' || e.size != 8 {
+		return nil
+	}
+	for i := 0; i+8 <= len(raw); i += 8 {
+		if v := int64(e.order.Uint64(raw[i:])); v > maxExactInt || v < -maxExactInt {
+			return fmt.Errorf("int64 value %d is beyond ±2^53, not exact in gask's float64 storage", v)
+		}
+	}
+	return nil
+}

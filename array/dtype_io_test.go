@@ -146,3 +146,22 @@ func TestDenseTypedValues(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestInt64BeyondExactRead: an int64 .npy file holding a value beyond ±2^53 is an
+// error when read, not a silent rounding.
+func TestInt64BeyondExactRead(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "big.npy")
+	if err := array.ToNPY(ctx, array.FromSlice([]int64{1 << 53, 5}, []int{2}, array.Chunks(1)), path); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	raw[len(raw)-16] = 1 // 2^53 + 1 in the first element (little-endian)
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := array.FromNPY(path, array.Chunks(1)).Compute(ctx)
+	if err == nil || !strings.Contains(err.Error(), "int64 value 9007199254740993 is beyond ±2^53") {
+		t.Fatal(err)
+	}
+}

@@ -321,6 +321,9 @@ func init() {
 		}
 		d := newDense(e.dtype(), slices.Clone(sh))
 		e.decode(d.Data, raw)
+		if err := checkExactInts(e, raw); err != nil {
+			return nil, fmt.Errorf("array: .npy file %s: %w", path, err)
+		}
 		if fortran {
 			d = (&Dense{Shape: slices.Clone(shape), Strides: reversed(d.Strides), Data: d.Data, DType: d.DType}).Contiguous()
 		}
