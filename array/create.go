@@ -14,12 +14,18 @@ import (
 )
 
 // FromSlice makes an array of data, in C order, with the given shape, cut into blocks
-// by chunks. The data is copied into the blocks.
-func FromSlice(data []float64, shape []int, chunks ChunkSpec) *Array {
-	d, err := NewDense(data, shape...)
+// by chunks. The data is copied into the blocks. The dtype follows the slice: Float64,
+// Float32, Int64 (values beyond ±2^53 are an error: see DType) or Bool.
+func FromSlice[T Element](data []T, shape []int, chunks ChunkSpec) *Array {
+	vals, dt, err := toFloat64s(data)
 	if err != nil {
 		return failed(err)
 	}
+	d, err := NewDense(vals, shape...)
+	if err != nil {
+		return failed(err)
+	}
+	d.DType = dt
 	return FromDense(d, chunks)
 }
 
@@ -164,9 +170,17 @@ func newGen(prefix string, shape []int, chunks ChunkSpec, dt DType, n *genNode, 
 	return &Array{name: hashName(prefix, append([]any{shape, cs, dt}, key...)...), shape: shape, chunks: cs, dtype: dt, node: n}
 }
 
-// Full is an array of the given shape whose every element is v.
-func Full(shape []int, v float64, chunks ChunkSpec) *Array {
-	return full(shape, v, Float64, chunks)
+// Full is an array of the given shape whose every element is v, of dtype Float64 or
+// the one given (v converted as Astype converts it).
+func Full(shape []int, v float64, chunks ChunkSpec, dtype ...DType) *Array {
+	dt, err := optDType("full", dtype)
+	if err != nil {
+		return failed(err)
+	}
+	if v, err = castValue(v, dt); err != nil {
+		return failed(fmt.Errorf("array: full: %w", err))
+	}
+	return full(shape, v, dt, chunks)
 }
 
 func full(shape []int, v float64, dt DType, chunks ChunkSpec) *Array {
@@ -176,15 +190,21 @@ func full(shape []int, v float64, dt DType, chunks ChunkSpec) *Array {
 	return newGen("full", shape, chunks, dt, n, v)
 }
 
-// Zeros is an array of zeros.
-func Zeros(shape []int, chunks ChunkSpec) *Array { return Full(shape, 0, chunks) }
+// Zeros is an array of zeros (Float64 or the dtype given).
+func Zeros(shape []int, chunks ChunkSpec, dtype ...DType) *Array {
+	return Full(shape, 0, chunks, dtype...)
+}
 
-// Ones is an array of ones.
-func Ones(shape []int, chunks ChunkSpec) *Array { return Full(shape, 1, chunks) }
+// Ones is an array of ones (Float64 or the dtype given).
+func Ones(shape []int, chunks ChunkSpec, dtype ...DType) *Array {
+	return Full(shape, 1, chunks, dtype...)
+}
 
 // Arange is NumPy's arange(start, stop, step): values from start, step apart, up to
-// but excluding stop.
-func Arange(start, stop, step float64, chunks ChunkSpec) *Array {
+// but excluding stop. With a dtype (Float32 or Int64) the values are NumPy's
+// arange(..., dtype=...): the first two converted to the dtype and the rest continued
+// at their difference.
+func Arange(start, stop, step float64, chunks ChunkSpec, dtype ...DType) *Array {
 	if step == 0 || math.IsNaN(step) || math.IsInf(step, 0) || math.IsNaN(start) || math.IsNaN(stop) ||
 		math.IsInf(start, 0) || math.IsInf(stop, 0) {
 		return failed(fmt.Errorf("array: arange(%v, %v, %v): want finite bounds and a non-zero finite step", start, stop, step))
@@ -194,6 +214,12 @@ func Arange(start, stop, step float64, chunks ChunkSpec) *Array {
 		return failed(fmt.Errorf("array: arange(%v, %v, %v) has too many elements", start, stop, step))
 	}
 	n := int(max(l, 0))
+	if dt, err := optDType("arange", dtype); err != nil || dt != Float64 {
+		if err != nil {
+			return failed(err)
+		}
+		return arangeTyped(start, stop, step, n, dt, chunks)
+	}
 	delta := (start + step) - start
 	node := &genNode{fn: arangeName, what: fmt.Sprintf("Arange(%v, %v, %v)", start, stop, step),
 		args: func(_, first, shape []int, _ int) []any { return []any{shape[0], first[0], start, delta} }}

@@ -8,11 +8,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// DType is an array's element type. Float64 is complete. Bool is what comparisons
-// produce; Int64 is what Integers produces. Until typed storage for them lands, every
-// dtype keeps its values in Dense.Data as float64 (bools as 0 and 1, integers exactly
-// up to 2^53), so code reading Data works for all of them; arithmetic on Bool or Int64
-// arrays gives Float64 arrays. Float32 is reserved.
+// DType is an array's element type: Float64, Float32, Int64 or Bool. Every dtype keeps
+// its values in Dense.Data as float64 — Float32 values exactly the float32 numbers,
+// integers exactly up to ±2^53, bools as 0 and 1 — so code reading Data works for all
+// of them; Dense.Float32s, Int64s and Bools convert. Astype converts between them;
+// creation routines, FromSlice, FromNPY and FromZarr make them; ToNPY and ToZarr write
+// each as itself. See typedElemwise (ops.go) for what elementwise operations give.
 type DType uint8
 
 const (

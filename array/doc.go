@@ -42,9 +42,22 @@
 // into one block) complete it. Per-block BLAS is gonum's pure Go, or OpenBLAS with the
 // build tag openblas (array.BLAS says which).
 //
-// Dtypes: Float64 is complete. Comparisons give Bool arrays and Integers an Int64
-// array; for now they keep their values in float64 storage (0 and 1; integers exact to
-// 2^53), and arithmetic on them gives Float64. Argmin and Argmax give Int64.
+// Dtypes: Float64, Float32, Int64 and Bool, all kept in float64 storage (Float32 values
+// exactly float32 numbers, integers exact to ±2^53, bools 0 and 1), with NumPy's
+// values. Astype converts lazily, as a step of the fused elementwise expression:
+// float to Int64 truncates toward zero, NaN, ±Inf and integers beyond ±2^53 are errors
+// naming the value (NumPy gives undefined integers), Bool is non-zero, Float32 rounds
+// to nearest even. Zeros, Ones, Full and Arange take a dtype; FromSlice takes
+// []float64, []float32, []int64 or []bool. Comparisons and logic give Bool; Where,
+// Maximum and Minimum keep their operands' NumPy result type; Add, Sub, Mul, Div, Neg,
+// Abs, Sqrt, Floor, Ceil, Sign and Clip of Float32 give Float32 rounded after every
+// operation (bit for bit NumPy's), and Add, Sub, Mul, Neg, Abs and Sign of Int64 give
+// Int64 (an error beyond ±2^53). Elsewhere results are Float64: transcendental
+// functions and Pow of Float32 (NumPy's float32 loops are not correctly rounded), Bool
+// arithmetic, Int64 division, reductions (accumulated in float64) and the structured
+// and linear-algebra kernels that compute new values; Argmin and Argmax give Int64.
+// Compute's Dense carries the dtype; .npy and Zarr read and write <f8, <f4, <i8 and
+// |b1 as themselves.
 //
 // Blocks are *Dense values: []float64 with a shape and strides (C order), viewable as
 // a gonum *mat.Dense without copying (Dense.Matrix). Compute assembles the result into

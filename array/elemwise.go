@@ -83,6 +83,10 @@ var binaryOps = map[string]func(a, b float64) float64{
 	"or":  func(a, b float64) float64 { return b2f(a != 0 || b != 0) },
 }
 
+// checkedOps are unary ops that can fail on a value (casts to Int64): the first failure
+// in a block is the block's error.
+var checkedOps = map[string]func(float64) (float64, error){}
+
 var boolOps = map[string]bool{"eq": true, "ne": true, "lt": true, "le": true, "gt": true, "ge": true,
 	"and": true, "or": true, "isnan": true, "not": true}
 
@@ -453,6 +457,8 @@ type inst struct {
 	leaf     bool
 	constant bool
 	chain    []step // "chain": scalar steps applied in order
+	checked  func(float64) (float64, error)
+	prog     *program // where a checked op records its first error
 }
 
 // step is one scalar arithmetic step of a chain: x op c, or c op x when left.
@@ -468,6 +474,7 @@ type program struct {
 	code []inst
 	nreg int
 	out  int
+	err  error // the first error of a checked op
 }
 
 func compile(e Expr) (*program, error) {
@@ -523,6 +530,8 @@ func compile(e Expr) (*program, error) {
 			in.a, in.b, in.c = regs[0], regs[1], regs[2]
 		case e.Op == "not" && len(regs) == 1:
 			in.a = regs[0]
+		case checkedOps[e.Op] != nil && len(regs) == 1:
+			in.a, in.checked, in.prog = regs[0], checkedOps[e.Op], p
 		case unaryOps[e.Op] != nil && len(regs) == 1:
 			in.a, in.un = regs[0], unaryOps[e.Op]
 		case binaryOps[e.Op] != nil && len(regs) == 2:
@@ -625,7 +634,7 @@ func evalBlock(spec *ewSpec, ins []*Dense, rows bool, emit func(off int, vals []
 			})
 			emit(off, vals)
 		}
-		return nil
+		return prog.err
 	}
 	inner := shape[nd-1]
 	idx := make([]int, nd)
@@ -670,7 +679,7 @@ func evalBlock(spec *ewSpec, ins []*Dense, rows bool, emit func(off int, vals []
 			idx[ax] = 0
 		}
 	}
-	return nil
+	return prog.err
 }
 
 // apply runs one compiled step over a tile.
@@ -724,6 +733,17 @@ func apply(in *inst, dst []float64, regs [][]float64) {
 			dst[i] = a[i] / b[i]
 		}
 	default:
+		if in.checked != nil {
+			x := regs[in.a][:len(dst)]
+			for i, v := range x {
+				r, err := in.checked(v)
+				if err != nil && in.prog.err == nil {
+					in.prog.err = err
+				}
+				dst[i] = r
+			}
+			return
+		}
 		if in.un != nil {
 			x := regs[in.a][:len(dst)]
 			for i, v := range x {

@@ -321,6 +321,9 @@ func init() {
 		}
 		d := newDense(e.dtype(), slices.Clone(sh))
 		e.decode(d.Data, raw)
+		if err := checkExactInts(e, raw); err != nil {
+			return nil, fmt.Errorf("array: .npy file %s: %w", path, err)
+		}
 		if fortran {
 			d = (&Dense{Shape: slices.Clone(shape), Strides: reversed(d.Strides), Data: d.Data, DType: d.DType}).Contiguous()
 		}
@@ -340,8 +343,8 @@ func init() {
 // header is read now (errors name the file and what is wrong with it); each block
 // reads only its own bytes when it is computed. Float64, float32, int8 to int64,
 // uint8 to uint32 and bool files of either byte order and of C or Fortran order are
-// read; float32 values widen to a Float64 array, integers make an Int64 array and
-// bools a Bool array (all in the package's float64 storage).
+// read; float32 files make a Float32 array, integers an Int64 array and bools a Bool
+// array (all in the package's float64 storage: see DType).
 func FromNPY(path string, chunks ChunkSpec) *Array {
 	h, err := openNPY(path)
 	if err != nil {
@@ -442,7 +445,7 @@ func (w *NPYWriter) write(start []int, b *Dense) error {
 }
 
 // ToNPY computes a and writes it to the .npy file at path (format 1.0, or 2.0 for a
-// huge header; little-endian, C order): float64 as "<f8", Int64 arrays as "<i8", Bool
+// huge header; little-endian, C order): float64 as "<f8", Float32 arrays as "<f4", Int64 arrays as "<i8", Bool
 // as "|b1". Blocks are written in place as they are computed, one task per block.
 func ToNPY(ctx context.Context, a *Array, path string, opts ...gask.Option) error {
 	w, err := NewNPYWriter(path, a)

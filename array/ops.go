@@ -6,29 +6,26 @@ package array
 // chain runs as one task per block, in one pass, with no intermediate arrays.
 //
 // Comparisons (Eq, Ne, Lt, Le, Gt, Ge), And, Or, Not and IsNaN give Bool arrays whose
-// values are 0 and 1 (see DType); Where treats any non-zero value as true. Arithmetic
-// on Bool or Int64 arrays gives Float64.
+// values are 0 and 1 (see DType); Where treats any non-zero value as true. Where,
+// Maximum and Minimum keep NumPy's result dtype of their operands (numbers count as
+// NumPy counts Python scalars). Add, Sub, Mul, Div, Neg, Abs, Sqrt, Floor, Ceil, Sign,
+// Clip, Where, Maximum and Minimum of Float32 arrays give Float32 rounded after every
+// operation, bit for bit NumPy's; other operations on Float32 arrays (exp, log, trig,
+// pow, whose NumPy float32 loops are not correctly rounded) and arithmetic on Bool or
+// Int64 arrays give Float64.
 
 func (a *Array) bin(op string, b any) *Array {
 	if a.err != nil {
 		return a
 	}
-	dt := Float64
-	if boolOps[op] {
-		dt = Bool
-	}
-	return elemwise(op, dt, a, b)
+	return typedElemwise(op, a, b)
 }
 
 func (a *Array) un(op string) *Array {
 	if a.err != nil {
 		return a
 	}
-	dt := Float64
-	if boolOps[op] {
-		dt = Bool
-	}
-	return elemwise(op, dt, a)
+	return typedElemwise(op, a)
 }
 
 // Add is a + b.
@@ -144,29 +141,29 @@ func (a *Array) Clip(lo, hi float64) *Array {
 	if a.err != nil {
 		return a
 	}
-	return elemwise("clip", Float64, a, lo, hi)
+	return typedElemwise("clip", a, lo, hi)
 }
 
 // Maximum is the elementwise maximum of a and b (NaN if either is NaN, as NumPy's).
-func Maximum(a, b any) *Array { return elemwise("maximum", Float64, a, b) }
+func Maximum(a, b any) *Array { return typedElemwise("maximum", a, b) }
 
 // Minimum is the elementwise minimum of a and b (NaN if either is NaN).
-func Minimum(a, b any) *Array { return elemwise("minimum", Float64, a, b) }
+func Minimum(a, b any) *Array { return typedElemwise("minimum", a, b) }
 
 // Where picks a where cond is non-zero and b elsewhere, broadcasting all three.
-func Where(cond, a, b any) *Array { return elemwise("where", Float64, cond, a, b) }
+func Where(cond, a, b any) *Array { return typedElemwise("where", cond, a, b) }
 
 // Add is a + b for arrays or numbers in either place (1 - x is Sub(1, x)).
-func Add(a, b any) *Array { return elemwise("add", Float64, a, b) }
+func Add(a, b any) *Array { return typedElemwise("add", a, b) }
 
 // Sub is a - b.
-func Sub(a, b any) *Array { return elemwise("sub", Float64, a, b) }
+func Sub(a, b any) *Array { return typedElemwise("sub", a, b) }
 
 // Mul is a * b.
-func Mul(a, b any) *Array { return elemwise("mul", Float64, a, b) }
+func Mul(a, b any) *Array { return typedElemwise("mul", a, b) }
 
 // Div is a / b.
-func Div(a, b any) *Array { return elemwise("div", Float64, a, b) }
+func Div(a, b any) *Array { return typedElemwise("div", a, b) }
 
 // Pow is a ** b.
-func Pow(a, b any) *Array { return elemwise("pow", Float64, a, b) }
+func Pow(a, b any) *Array { return typedElemwise("pow", a, b) }

@@ -141,14 +141,15 @@ func (e elemType) descr() string {
 	return fmt.Sprintf("%s%c%d", o, e.kind, e.size)
 }
 
-// dtype is the array dtype values of e read into: float32 values widen to Float64 (the
-// package keeps every dtype in float64 storage and Float32 is reserved), integers are
-// Int64, booleans Bool.
+// dtype is the array dtype values of e read into: float32 is Float32, integers are
+// Int64, booleans Bool (all in float64 storage: see DType).
 func (e elemType) dtype() DType {
-	switch e.kind {
-	case 'i', 'u':
+	switch {
+	case e.kind == 'f' && e.size == 4:
+		return Float32
+	case e.kind == 'i' || e.kind == 'u':
 		return Int64
-	case 'b':
+	case e.kind == 'b':
 		return Bool
 	}
 	return Float64

@@ -91,6 +91,8 @@ func wantDType(name string) array.DType {
 		return array.Bool
 	case strings.Contains(name, "i8"), strings.Contains(name, "i4"), strings.HasPrefix(name, "u1"):
 		return array.Int64
+	case strings.HasPrefix(name, "f4"):
+		return array.Float32
 	}
 	return array.Float64
 }

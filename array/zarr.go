@@ -282,6 +282,9 @@ func init() {
 					path, len(raw), chunk, descr, full.Size()*e.size)
 			}
 			e.decode(full.Data, raw)
+			if err := checkExactInts(e, raw); err != nil {
+				return nil, fmt.Errorf("array: zarr chunk %s: %w", path, err)
+			}
 		}
 		if slices.Equal(shape, chunk) {
 			return full, nil

@@ -140,13 +140,15 @@ def check():
             comp = json.load(open(os.path.join(gask, name, ".zarray")))["compressor"]
             got = z[...]
             print("  %s: compressor %s, chunks %s" % (name, comp and comp["id"], z.chunks))
-        # gask writes float32 as float64, integers as int64 (its dtypes)
+        # gask writes float32 as float32, integers as int64 (its dtypes)
         want_typed = np.asarray(want)
         assert got.shape == want_typed.shape, (name, got.shape, want_typed.shape)
         if want_typed.dtype.kind == "b":
             assert got.dtype == np.bool_, (name, got.dtype)
         elif want_typed.dtype.kind in "iu":
             assert got.dtype == np.int64, (name, got.dtype)
+        elif want_typed.dtype.itemsize == 4:
+            assert got.dtype == np.dtype("<f4"), (name, got.dtype)
         else:
             assert got.dtype == np.float64, (name, got.dtype)
         np.testing.assert_array_equal(got, want_typed.astype(got.dtype), err_msg=name)

@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""Writes dtype_goldens.json: NumPy's results of astype between float64, float32, int64
+and bool, of dtype-carrying creation (zeros, ones, full, arange with dtype=), of float32
+arithmetic, and of the result dtypes of where/maximum/comparisons. array/dtype_test.go
+builds the same cases by name and checks dtype and values bit for bit.
+
+Run with Debian's NumPy: /usr/bin/python3 testdata/array/make_dtype_goldens.py
+"""
+import json
+import math
+import os
+
+import numpy as np
+
+rng = np.random.default_rng(20260505)
+
+# floats around float32 ties, overflow and signed zeros, casts' edge values
+edge = np.array([
+    0.0, -0.0, 0.5, -0.5, 1.5, -1.7, 2.999, -2.999, 1e-50, -3e38, 3.5e38, 1e40,
+    1 + 2.0**-24, 1 + 3 * 2.0**-24, 1 + 2.0**-23 + 2.0**-24, 16777217.0, 0.1,
+    2.0**53, -(2.0**53), 123456789.987, np.nan, np.inf, -np.inf, 7.0,
+])
+finite = edge[np.isfinite(edge)]
+fin53 = finite[np.abs(finite) <= 2.0**53]     # what gask's Int64 holds exactly
+ints = np.array([0, 1, -1, 7, -7, 2**24 + 1, 2**25 + 3, -(2**24 + 3), 2**53, -(2**53), 16777217 * 3, 99], dtype=np.int64)
+bools = np.array([True, False, False, True, True, False])
+a32 = rng.normal(size=(7, 11)).astype(np.float32)
+b32 = rng.uniform(0.5, 3.0, size=(7, 11)).astype(np.float32)
+a32[2, 3] = np.float32(0.1)          # equal to the rounded scalar
+x64 = rng.normal(size=(7, 11))
+i64 = rng.integers(-50, 50, size=(7, 11))
+mask = rng.uniform(size=(7, 11)) > 0.4
+
+inputs = dict(edge=edge, fin53=fin53, ints=ints, bools=bools, a32=a32, b32=b32, x64=x64, i64=i64, mask=mask)
+
+with np.errstate(all="ignore"):
+    cases = {
+        # astype
+        "edge_f32": edge.astype(np.float32),
+        "edge_bool": edge.astype(bool),
+        "fin53_i64": fin53.astype(np.int64),
+        "ints_f32": ints.astype(np.float32),
+        "ints_f64": ints.astype(np.float64),
+        "ints_bool": ints.astype(bool),
+        "bools_f32": bools.astype(np.float32),
+        "bools_i64": bools.astype(np.int64),
+        "bools_f64": bools.astype(np.float64),
+        "a32_f64": a32.astype(np.float64),
+        "a32_i64": a32.astype(np.int64),
+        "chain_i64": ((x64 + 1) * 10).astype(np.int64) * 2,
+        "chain_f32": (x64 * 3).astype(np.float32) + np.float32(1),
+        # float32 arithmetic, rounded after every operation
+        "f32_add": a32 + b32,
+        "f32_chain": (a32 + 0.1) * 3 - b32 / 7,
+        "f32_div": a32 / b32,
+        "f32_rsub": 1 - a32,
+        "f32_sqrt": np.sqrt(b32),
+        "f32_neg_abs": -np.abs(a32),
+        "f32_floor": np.floor(a32 * 10),
+        "f32_max": np.maximum(a32, b32),
+        "f32_min_scalar": np.minimum(a32, 0.3),
+        "f32_clip": np.clip(a32, -0.5, 0.5),
+        "f32_where": np.where(a32 > 0, a32, 0.1),
+        "f32_gt": a32 > 0.1,
+        "f32_eq": a32 == 0.1,
+        "f32_bool_add": a32 + mask,
+        "f32_f64_add": a32 + x64,
+        "f32_i64_add": a32 + i64,
+        # result dtypes of where / maximum
+        "where_i64": np.where(mask, i64, -i64),
+        "where_int_scalars": np.where(mask, 1, 0),
+        "where_bool": np.where(mask, mask, True),
+        "where_i64_float": np.where(mask, i64, 2.5),
+        "max_i64": np.maximum(i64, 3),
+        "max_bool": np.maximum(mask, ~mask),
+        # creation with a dtype
+        "zeros_i64": np.zeros((4, 5), dtype=np.int64),
+        "ones_bool": np.ones((3, 4), dtype=bool),
+        "ones_f32": np.ones((5,), dtype=np.float32),
+        "full_i64": np.full((3, 3), 2.7, dtype=np.int64),
+        "full_i64_neg": np.full((3,), -2.7, dtype=np.int64),
+        "full_f32": np.full((2, 5), 0.1, dtype=np.float32),
+        "full_bool": np.full((4,), 3.0, dtype=bool),
+        "arange_i64": np.arange(0.5, 5, 1.5, dtype=np.int64),
+        "arange_i64_neg": np.arange(-2.5, 5, 1.7, dtype=np.int64),
+        "arange_i64_int": np.arange(-3, 17, 2, dtype=np.int64),
+        "arange_f32": np.arange(0, 1, 0.1, dtype=np.float32),
+        "arange_f32_long": np.arange(-5, 40, 0.3, dtype=np.float32),
+    }
+
+
+def enc(v):
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return v
+
+
+def pack(a):
+    a = np.asarray(a)
+    name = {"f": {8: "float64", 4: "float32"}, "i": {8: "int64"}, "b": {1: "bool"}}[a.dtype.kind][a.dtype.itemsize]
+    return {"shape": list(a.shape), "dtype": name,
+            "data": [enc(float(v)) for v in a.astype(np.float64).ravel(order="C").tolist()]}
+
+
+out = {"numpy": np.__version__,
+       "inputs": {k: pack(v) for k, v in inputs.items()},
+       "cases": {k: pack(v) for k, v in cases.items()}}
+path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dtype_goldens.json")
+with open(path, "w") as f:
+    json.dump(out, f, indent=None, separators=(",", ":"))
+    f.write("\n")
+print("wrote", path, len(cases), "cases")
