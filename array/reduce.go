@@ -64,6 +64,15 @@ func (p *partial) SizeBytes() int64 {
 
 func (s *redSpec) isArg() bool { return s.Op == "argmin" || s.Op == "argmax" }
 
+// sumLike reports whether the reduction's first pass is a plain sum.
+func (s *redSpec) sumLike() bool {
+	switch s.Op {
+	case "sum", "mean", "var", "std":
+		return true
+	}
+	return false
+}
+
 func (s *redSpec) newPartial(shape []int) *partial {
 	n := 1
 	for _, x := range shape {
@@ -104,29 +113,30 @@ func (s *redSpec) accumulate(p *partial, pos0, step int, vals []float64, gi0, gs
 		case "sum", "mean", "var", "std":
 			if !s.Nan {
 				var s0, s1, s2, s3 float64
-				i := 0
-				for ; i+4 <= len(vals); i += 4 {
-					s0 += vals[i]
-					s1 += vals[i+1]
-					s2 += vals[i+2]
-					s3 += vals[i+3]
+				t := vals
+				for ; len(t) >= 4; t = t[4:] {
+					s0 += t[0]
+					s1 += t[1]
+					s2 += t[2]
+					s3 += t[3]
 				}
-				for ; i < len(vals); i++ {
-					s0 += vals[i]
+				for _, v := range t {
+					s0 += v
 				}
 				A[pos0] += (s0 + s1) + (s2 + s3)
-				N[pos0] += float64(len(vals))
-				return
+				return // counts: chunk sets N
+
 			}
 		}
 	}
 	if step == 1 && !s.Nan {
-		a, n := A[pos0:pos0+len(vals)], N[pos0:pos0+len(vals)]
+		a := A[pos0 : pos0+len(vals)]
 		switch s.Op {
 		case "sum", "mean", "var", "std":
+			// counts: chunk sets N
+			a = a[:len(vals)]
 			for i, v := range vals {
 				a[i] += v
-				n[i]++
 			}
 			return
 		case "prod":
@@ -364,16 +374,38 @@ func (s *redSpec) chunk(ew *ewSpec, start []int, ins []*Dense) (*partial, error)
 		return pos, step, g0 + gi, gstep
 	}
 	rows := !(allReduced && !s.isArg())
-	err := evalBlock(ew, ins, rows, func(off int, vals []float64) {
-		if !rows {
-			s.accumulate(p, 0, 0, vals, 0, 0)
-			return
+	done := false
+	if !rows && !s.Nan && s.sumLike() {
+		if steps, x, ok := wholeChain(ew, ins); ok {
+			p.A[0], done = chainSum(steps, x)
 		}
-		pos, step, gi, gstep := locate(off)
-		s.accumulate(p, pos, step, vals, gi, gstep)
-	})
-	if err != nil {
-		return nil, err
+	}
+	var err error
+	if !done {
+		err = evalBlock(ew, ins, rows, func(off int, vals []float64) {
+			if !rows {
+				s.accumulate(p, 0, 0, vals, 0, 0)
+				return
+			}
+			pos, step, gi, gstep := locate(off)
+			s.accumulate(p, pos, step, vals, gi, gstep)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !s.Nan && s.sumLike() {
+		// every position of the partial counts the same values: the block's extent
+		// along the reduced axes (the accumulating loops leave N alone)
+		count := 1
+		for ax, r := range s.Reduce {
+			if r {
+				count *= shape[ax]
+			}
+		}
+		for i := range p.N {
+			p.N[i] = float64(count)
+		}
 	}
 	if s.Op == "var" || s.Op == "std" {
 		err = evalBlock(ew, ins, rows, func(off int, vals []float64) {
