@@ -126,7 +126,7 @@ func init() {
 		shape := args[0].([]int)
 		seed, stream := args[1].(uint64), args[2].(uint64)
 		kind, p, q := args[3].(string), args[4].(float64), args[5].(float64)
-		pcg := rand.NewPCG(seed, stream)
+		pcg := newPCG(seed, stream)
 		r := rand.New(pcg)
 		dt := Float64
 		if kind == "integers" {
@@ -135,10 +135,8 @@ func init() {
 		d := newDense(dt, shape)
 		switch kind {
 		case "uniform":
-			// rand.Float64's formula on the concrete PCG (no interface call per value)
-			for i := range d.Data {
-				d.Data[i] = p + (q-p)*(float64(pcg.Uint64()<<11>>11)/(1<<53))
-			}
+			// rand.Float64's formula on rand.PCG's stream, four lanes at a time
+			pcg.uniform(d.Data, p, q)
 		case "normal":
 			for i := range d.Data {
 				d.Data[i] = p + q*r.NormFloat64()
