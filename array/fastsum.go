@@ -10,25 +10,37 @@ import "slices"
 
 // wholeChain reports whether ew is a chain of scalar steps (possibly none) over its
 // one input, which is exactly the output block, contiguous; it returns the steps in
-// the order they apply and the input's values.
-func wholeChain(ew *ewSpec, ins []*Dense) ([]step, []float64, bool) {
-	if len(ins) != 1 || len(ew.Views) != 1 || ins[0] == nil {
-		return nil, nil, false
+// the order they apply and the input's values. A generated input (GenLeaf) gives its
+// generator instead of values.
+func wholeChain(ew *ewSpec, ins []*Dense) ([]step, []float64, *randomFill, bool) {
+	if len(ins) != 1 || len(ew.Views) != 1 {
+		return nil, nil, nil, false
 	}
 	d, v := ins[0], ew.Views[0]
-	if !d.contiguous() || !slices.Equal(d.Shape, ew.Shape) || len(v.Start) != len(ew.Shape) {
-		return nil, nil, false
+	if len(v.Start) != len(ew.Shape) {
+		return nil, nil, nil, false
 	}
 	for ax, st := range v.Start {
 		if st != 0 || v.Bcast[ax] && ew.Shape[ax] != 1 {
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
+	}
+	var gen *randomFill
+	switch {
+	case v.Gen != nil && d == nil:
+		g, err := newRandomFill(*v.Gen)
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		gen = g
+	case d == nil || !d.contiguous() || !slices.Equal(d.Shape, ew.Shape):
+		return nil, nil, nil, false
 	}
 	var steps []step
 	e := ew.Expr
 	for e.Op != "in" {
 		if !scalarOp[e.Op] || len(e.Args) != 2 || (e.Args[0].Op == "const") == (e.Args[1].Op == "const") {
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		left := e.Args[0].Op == "const"
 		other, c := e.Args[0], e.Args[1].Val
@@ -39,10 +51,28 @@ func wholeChain(ew *ewSpec, ins []*Dense) ([]step, []float64, bool) {
 		e = other
 	}
 	if e.In != 0 {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	slices.Reverse(steps)
-	return steps, d.Data[:d.Size()], true
+	if gen != nil {
+		return steps, nil, gen, true
+	}
+	return steps, d.Data[:d.Size()], nil, true
+}
+
+// genChainSum is chainSum over the next n values of gen, drawn a tile at a time.
+func genChainSum(steps []step, gen *randomFill, n int) (sum float64, ok bool) {
+	buf := make([]float64, min(n, tile))
+	for off := 0; off < n; off += tile {
+		t := buf[:min(tile, n-off)]
+		gen.fill(t)
+		s, ok := chainSum(steps, t)
+		if !ok {
+			return 0, false
+		}
+		sum += s
+	}
+	return sum, true
 }
 
 // chainSum is the sum of the chain's values over x, in the general path's order; ok

@@ -25,7 +25,7 @@ func TestChainSumMatchesGeneral(t *testing.T) {
 		}
 		for _, e := range exprs {
 			spec := ewSpec{Expr: e, Shape: []int{n}, Views: []View{{Start: []int{0}, Bcast: []bool{false}}}}
-			steps, data, ok := wholeChain(&spec, []*Dense{d})
+			steps, data, _, ok := wholeChain(&spec, []*Dense{d})
 			if !ok {
 				t.Fatalf("%s: not a whole chain", e)
 			}

@@ -376,8 +376,14 @@ func (s *redSpec) chunk(ew *ewSpec, start []int, ins []*Dense) (*partial, error)
 	rows := !(allReduced && !s.isArg())
 	done := false
 	if !rows && !s.Nan && s.sumLike() {
-		if steps, x, ok := wholeChain(ew, ins); ok {
+		if steps, x, gen, ok := wholeChain(ew, ins); ok && gen == nil {
 			p.A[0], done = chainSum(steps, x)
+		} else if ok {
+			n := 1
+			for _, s := range shape {
+				n *= s
+			}
+			p.A[0], done = genChainSum(steps, gen, n)
 		}
 	}
 	var err error
@@ -456,7 +462,7 @@ func (s *redSpec) combine(ps []*partial) (*partial, error) {
 func init() {
 	register(redChunkName, func(_ context.Context, args []any) (any, error) {
 		spec, ew, start := args[0].(redSpec), args[1].(ewSpec), args[2].([]int)
-		ins, err := denseArgs(args[3:])
+		ins, err := leafInputs(ew.Views, args[3:])
 		if err != nil {
 			return nil, err
 		}
@@ -509,14 +515,8 @@ func (n *reduceNode) inputs() []*Array { return []*Array{n.in} }
 
 func (n *reduceNode) lower(g *graph.Graph, a *Array) error {
 	in := n.in
-	ew, fused := in.node.(*ewNode)
-	if fused {
-		for _, x := range ew.ins {
-			if err := x.lowerInto(g); err != nil {
-				return err
-			}
-		}
-	} else if err := in.lowerInto(g); err != nil {
+	specOf, err := blockSpecs(g, in, in.dtype)
+	if err != nil {
 		return err
 	}
 	// chunk partials, grouped by output block
@@ -524,21 +524,11 @@ func (n *reduceNode) lower(g *graph.Graph, a *Array) error {
 	var order []string
 	outIdxOf := map[string][]int{}
 	chunkName := a.name + "-chunk"
-	var err error
 	eachBlock(in.NumBlocks(), func(idx []int) {
 		if err != nil {
 			return
 		}
-		var spec ewSpec
-		var deps []graph.Key
-		if fused {
-			spec, deps = ew.blockSpec(in, idx)
-		} else {
-			shape := blockShape(in.chunks, idx)
-			spec = ewSpec{Expr: Expr{Op: "in"}, Shape: shape, DType: in.dtype,
-				Views: []View{{Start: make([]int, len(shape)), Bcast: make([]bool, len(shape))}}}
-			deps = []graph.Key{blockKey(in.name, idx)}
-		}
+		spec, deps := specOf(idx)
 		k := blockKey(chunkName, idx)
 		args := append([]any{n.spec, spec, blockStart(in.chunks, idx)}, inputs(len(deps))...)
 		if err = g.Add(graph.Task{Key: k, Func: graph.Registered(redChunkName), Args: args, Deps: deps}); err != nil {
