@@ -353,6 +353,9 @@ type genNode struct {
 	fn   string
 	what string
 	args func(idx, start, shape []int, linear int) []any
+	// leaf, for random arrays, is block linear's generator, for tasks that draw the
+	// block's values themselves (GenLeaf)
+	leaf func(linear int) *GenLeaf
 }
 
 func (n *genNode) describe() string { return n.what }

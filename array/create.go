@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"sync/atomic"
 
@@ -132,31 +131,16 @@ func init() {
 		shape := args[0].([]int)
 		seed, stream := args[1].(uint64), args[2].(uint64)
 		kind, p, q := args[3].(string), args[4].(float64), args[5].(float64)
-		pcg := rand.NewPCG(seed, stream)
-		r := rand.New(pcg)
 		dt := Float64
 		if kind == "integers" {
 			dt = Int64
 		}
-		d := newDense(dt, shape)
-		switch kind {
-		case "uniform":
-			// rand.Float64's formula on the concrete PCG (no interface call per value)
-			for i := range d.Data {
-				d.Data[i] = p + (q-p)*(float64(pcg.Uint64()<<11>>11)/(1<<53))
-			}
-		case "normal":
-			for i := range d.Data {
-				d.Data[i] = p + q*r.NormFloat64()
-			}
-		case "integers":
-			lo, n := int64(p), int64(q)-int64(p)
-			for i := range d.Data {
-				d.Data[i] = float64(lo + r.Int64N(n))
-			}
-		default:
-			return nil, fmt.Errorf("array: unknown random distribution %q", kind)
+		f, err := newRandomFill(GenLeaf{Kind: kind, Seed: seed, Stream: stream, P: p, Q: q})
+		if err != nil {
+			return nil, err
 		}
+		d := newDense(dt, shape)
+		f.fill(d.Data)
 		return d, nil
 	})
 }
@@ -280,6 +264,9 @@ func (r *RNG) make(kind string, p, q float64, shape []int, chunks ChunkSpec) *Ar
 	node := &genNode{fn: randomName, what: fmt.Sprintf("Random %s(%v, %v) seed=%d", kind, p, q, seed),
 		args: func(_, _, shape []int, linear int) []any {
 			return []any{shape, seed, call<<40 | uint64(linear), kind, p, q}
+		},
+		leaf: func(linear int) *GenLeaf {
+			return &GenLeaf{Kind: kind, Seed: seed, Stream: call<<40 | uint64(linear), P: p, Q: q}
 		}}
 	return newGen("random-"+kind, shape, chunks, dt, node, seed, call, p, q)
 }

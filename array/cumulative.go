@@ -45,7 +45,7 @@ const (
 func init() {
 	register(cumBlockName, func(_ context.Context, args []any) (any, error) {
 		spec, axis := args[0].(ewSpec), args[1].(int)
-		ins, err := denseArgs(args[2:])
+		ins, err := leafInputs(spec.Views, args[2:])
 		if err != nil {
 			return nil, err
 		}
@@ -117,32 +117,16 @@ func init() {
 
 func (n *cumNode) lower(g *graph.Graph, a *Array) error {
 	in := n.in
-	ew, fused := in.node.(*ewNode)
-	if fused {
-		for _, x := range ew.ins {
-			if err := x.lowerInto(g); err != nil {
-				return err
-			}
-		}
-	} else if err := in.lowerInto(g); err != nil {
+	specOf, err := blockSpecs(g, in, Float64)
+	if err != nil {
 		return err
 	}
 	blockName, carryName := a.name+"-block", a.name+"-carry"
-	var err error
 	eachBlock(in.NumBlocks(), func(idx []int) {
 		if err != nil {
 			return
 		}
-		var spec ewSpec
-		var deps []graph.Key
-		if fused {
-			spec, deps = ew.blockSpec(in, idx)
-		} else {
-			shape := blockShape(in.chunks, idx)
-			spec = ewSpec{Expr: Expr{Op: "in"}, Shape: shape, DType: Float64,
-				Views: []View{{Start: make([]int, len(shape)), Bcast: make([]bool, len(shape))}}}
-			deps = []graph.Key{blockKey(in.name, idx)}
-		}
+		spec, deps := specOf(idx)
 		bk := blockKey(blockName, idx)
 		args := append([]any{spec, n.axis}, inputs(len(deps))...)
 		if err = g.Add(graph.Task{Key: bk, Func: graph.Registered(cumBlockName), Args: args, Deps: deps}); err != nil {

@@ -15,7 +15,9 @@
 // take arrays or numbers and broadcast by NumPy's rules. They fuse: a chain of them is
 // one plain-data expression evaluated in one pass per block, tile by tile, so
 // x.Add(1).Mul(2) is one task per block and x.Add(1).Mul(2).Sum() makes no
-// intermediate blocks at all (the reduction evaluates the expression itself). Operands
+// intermediate blocks at all (the reduction evaluates the expression itself); over a
+// random array the tasks draw its values themselves, so not even x's blocks are made
+// unless x is persisted or used otherwise. Operands
 // chunked differently are combined on the common refinement of their chunks, without a
 // rechunk.
 //

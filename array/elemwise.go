@@ -106,6 +106,16 @@ type ewNode struct {
 	ins  []*Array
 }
 
+// gens is, per input, its block generator when the input is a random array drawn
+// inside this node's tasks (inlineGen), or nil.
+func (n *ewNode) gens(a *Array) []func(idx []int) *GenLeaf {
+	gs := make([]func(idx []int) *GenLeaf, len(n.ins))
+	for i, in := range n.ins {
+		gs[i], _ = inlineGen(in, a.shape, a.chunks)
+	}
+	return gs
+}
+
 func (n *ewNode) describe() string { return "Elementwise " + n.expr.String() }
 func (n *ewNode) inputs() []*Array { return n.ins }
 
@@ -115,6 +125,7 @@ func (n *ewNode) inputs() []*Array { return n.ins }
 type View struct {
 	Start []int
 	Bcast []bool
+	Gen   *GenLeaf // the input is drawn in the task (the whole block), not read
 }
 
 // ewSpec is the plain-data description of one fused block task.
@@ -126,13 +137,18 @@ type ewSpec struct {
 }
 
 // blockSpec is the spec and input keys of output block idx.
-func (n *ewNode) blockSpec(a *Array, idx []int) (ewSpec, []graph.Key) {
+func (n *ewNode) blockSpec(a *Array, idx []int, gens []func([]int) *GenLeaf) (ewSpec, []graph.Key) {
 	spec := ewSpec{Expr: n.expr, Shape: blockShape(a.chunks, idx), DType: a.dtype}
 	start := blockStart(a.chunks, idx)
-	deps := make([]graph.Key, len(n.ins))
+	var deps []graph.Key
 	nd := len(a.shape)
 	for i, in := range n.ins {
 		v := View{Start: make([]int, nd), Bcast: make([]bool, nd)}
+		if gens[i] != nil {
+			v.Gen = gens[i](idx)
+			spec.Views = append(spec.Views, v)
+			continue
+		}
 		inIdx := make([]int, len(in.shape))
 		for ax := 0; ax < nd; ax++ {
 			iax := ax - (nd - len(in.shape))
@@ -158,7 +174,7 @@ func (n *ewNode) blockSpec(a *Array, idx []int) (ewSpec, []graph.Key) {
 			v.Start[ax] = start[ax] - pos
 		}
 		spec.Views = append(spec.Views, v)
-		deps[i] = blockKey(in.name, inIdx)
+		deps = append(deps, blockKey(in.name, inIdx))
 	}
 	return spec, deps
 }
@@ -166,7 +182,11 @@ func (n *ewNode) blockSpec(a *Array, idx []int) (ewSpec, []graph.Key) {
 const ewName = "array.elemwise"
 
 func (n *ewNode) lower(g *graph.Graph, a *Array) error {
-	for _, in := range n.ins {
+	gens := n.gens(a)
+	for i, in := range n.ins {
+		if gens[i] != nil {
+			continue
+		}
 		if err := in.lowerInto(g); err != nil {
 			return err
 		}
@@ -176,7 +196,7 @@ func (n *ewNode) lower(g *graph.Graph, a *Array) error {
 		if err != nil {
 			return
 		}
-		spec, deps := n.blockSpec(a, idx)
+		spec, deps := n.blockSpec(a, idx, gens)
 		args := append([]any{spec}, inputs(len(deps))...)
 		err = g.Add(graph.Task{Key: blockKey(a.name, idx), Func: graph.Registered(ewName), Args: args, Deps: deps})
 	})
@@ -194,7 +214,7 @@ func inputs(n int) []any {
 func init() {
 	register(ewName, func(_ context.Context, args []any) (any, error) {
 		spec := args[0].(ewSpec)
-		ins, err := denseArgs(args[1:])
+		ins, err := leafInputs(spec.Views, args[1:])
 		if err != nil {
 			return nil, err
 		}
@@ -565,9 +585,21 @@ func evalBlock(spec *ewSpec, ins []*Dense, rows bool, emit func(off int, vals []
 	strides := make([][]int, len(ins))
 	base := make([]int, len(ins))
 	full := true
+	gens := make([]*randomFill, len(ins))
 	for i, d := range ins {
 		v := spec.Views[i]
 		st := make([]int, nd)
+		if v.Gen != nil {
+			// drawn value by value in C order: only the whole block
+			if !slices.Equal(v.Start, make([]int, nd)) || slices.Contains(v.Bcast, true) || d != nil {
+				return fmt.Errorf("array: elementwise kernel: generated input %d is not the whole output block", i)
+			}
+			if gens[i], err = newRandomFill(*v.Gen); err != nil {
+				return err
+			}
+			strides[i] = st
+			continue
+		}
 		off := 0
 		for ax := 0; ax < nd; ax++ {
 			iax := ax - (nd - len(d.Shape))
@@ -611,11 +643,25 @@ func evalBlock(spec *ewSpec, ins []*Dense, rows bool, emit func(off int, vals []
 			bufs[in.dst] = make([]float64, tile) // for gathers
 		}
 	}
+	genBufs := make([][]float64, len(ins))
+	for i, g := range gens {
+		if g != nil {
+			genBufs[i] = make([]float64, tile)
+		}
+	}
 	run := func(n int, leaf func(r, in int, n int) []float64) []float64 {
+		// the generated inputs' next n values, once per tile however often they are used
+		for i, g := range gens {
+			if g != nil {
+				g.fill(genBufs[i][:n])
+			}
+		}
 		for _, in := range prog.code {
 			switch {
 			case in.constant:
 				regs[in.dst] = bufs[in.dst][:n]
+			case in.leaf && gens[in.leafIn] != nil:
+				regs[in.dst] = genBufs[in.leafIn][:n]
 			case in.leaf:
 				regs[in.dst] = leaf(in.dst, in.leafIn, n)
 			default:

@@ -64,6 +64,15 @@ func (p *partial) SizeBytes() int64 {
 
 func (s *redSpec) isArg() bool { return s.Op == "argmin" || s.Op == "argmax" }
 
+// sumLike reports whether the reduction's first pass is a plain sum.
+func (s *redSpec) sumLike() bool {
+	switch s.Op {
+	case "sum", "mean", "var", "std":
+		return true
+	}
+	return false
+}
+
 func (s *redSpec) newPartial(shape []int) *partial {
 	n := 1
 	for _, x := range shape {
@@ -104,29 +113,30 @@ func (s *redSpec) accumulate(p *partial, pos0, step int, vals []float64, gi0, gs
 		case "sum", "mean", "var", "std":
 			if !s.Nan {
 				var s0, s1, s2, s3 float64
-				i := 0
-				for ; i+4 <= len(vals); i += 4 {
-					s0 += vals[i]
-					s1 += vals[i+1]
-					s2 += vals[i+2]
-					s3 += vals[i+3]
+				t := vals
+				for ; len(t) >= 4; t = t[4:] {
+					s0 += t[0]
+					s1 += t[1]
+					s2 += t[2]
+					s3 += t[3]
 				}
-				for ; i < len(vals); i++ {
-					s0 += vals[i]
+				for _, v := range t {
+					s0 += v
 				}
 				A[pos0] += (s0 + s1) + (s2 + s3)
-				N[pos0] += float64(len(vals))
-				return
+				return // counts: chunk sets N
+
 			}
 		}
 	}
 	if step == 1 && !s.Nan {
-		a, n := A[pos0:pos0+len(vals)], N[pos0:pos0+len(vals)]
+		a := A[pos0 : pos0+len(vals)]
 		switch s.Op {
 		case "sum", "mean", "var", "std":
+			// counts: chunk sets N
+			a = a[:len(vals)]
 			for i, v := range vals {
 				a[i] += v
-				n[i]++
 			}
 			return
 		case "prod":
@@ -364,16 +374,44 @@ func (s *redSpec) chunk(ew *ewSpec, start []int, ins []*Dense) (*partial, error)
 		return pos, step, g0 + gi, gstep
 	}
 	rows := !(allReduced && !s.isArg())
-	err := evalBlock(ew, ins, rows, func(off int, vals []float64) {
-		if !rows {
-			s.accumulate(p, 0, 0, vals, 0, 0)
-			return
+	done := false
+	if !rows && !s.Nan && s.sumLike() {
+		if steps, x, gen, ok := wholeChain(ew, ins); ok && gen == nil {
+			p.A[0], done = chainSum(steps, x)
+		} else if ok {
+			n := 1
+			for _, s := range shape {
+				n *= s
+			}
+			p.A[0], done = genChainSum(steps, gen, n)
 		}
-		pos, step, gi, gstep := locate(off)
-		s.accumulate(p, pos, step, vals, gi, gstep)
-	})
-	if err != nil {
-		return nil, err
+	}
+	var err error
+	if !done {
+		err = evalBlock(ew, ins, rows, func(off int, vals []float64) {
+			if !rows {
+				s.accumulate(p, 0, 0, vals, 0, 0)
+				return
+			}
+			pos, step, gi, gstep := locate(off)
+			s.accumulate(p, pos, step, vals, gi, gstep)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !s.Nan && s.sumLike() {
+		// every position of the partial counts the same values: the block's extent
+		// along the reduced axes (the accumulating loops leave N alone)
+		count := 1
+		for ax, r := range s.Reduce {
+			if r {
+				count *= shape[ax]
+			}
+		}
+		for i := range p.N {
+			p.N[i] = float64(count)
+		}
 	}
 	if s.Op == "var" || s.Op == "std" {
 		err = evalBlock(ew, ins, rows, func(off int, vals []float64) {
@@ -424,7 +462,7 @@ func (s *redSpec) combine(ps []*partial) (*partial, error) {
 func init() {
 	register(redChunkName, func(_ context.Context, args []any) (any, error) {
 		spec, ew, start := args[0].(redSpec), args[1].(ewSpec), args[2].([]int)
-		ins, err := denseArgs(args[3:])
+		ins, err := leafInputs(ew.Views, args[3:])
 		if err != nil {
 			return nil, err
 		}
@@ -477,14 +515,8 @@ func (n *reduceNode) inputs() []*Array { return []*Array{n.in} }
 
 func (n *reduceNode) lower(g *graph.Graph, a *Array) error {
 	in := n.in
-	ew, fused := in.node.(*ewNode)
-	if fused {
-		for _, x := range ew.ins {
-			if err := x.lowerInto(g); err != nil {
-				return err
-			}
-		}
-	} else if err := in.lowerInto(g); err != nil {
+	specOf, err := blockSpecs(g, in, in.dtype)
+	if err != nil {
 		return err
 	}
 	// chunk partials, grouped by output block
@@ -492,21 +524,11 @@ func (n *reduceNode) lower(g *graph.Graph, a *Array) error {
 	var order []string
 	outIdxOf := map[string][]int{}
 	chunkName := a.name + "-chunk"
-	var err error
 	eachBlock(in.NumBlocks(), func(idx []int) {
 		if err != nil {
 			return
 		}
-		var spec ewSpec
-		var deps []graph.Key
-		if fused {
-			spec, deps = ew.blockSpec(in, idx)
-		} else {
-			shape := blockShape(in.chunks, idx)
-			spec = ewSpec{Expr: Expr{Op: "in"}, Shape: shape, DType: in.dtype,
-				Views: []View{{Start: make([]int, len(shape)), Bcast: make([]bool, len(shape))}}}
-			deps = []graph.Key{blockKey(in.name, idx)}
-		}
+		spec, deps := specOf(idx)
 		k := blockKey(chunkName, idx)
 		args := append([]any{n.spec, spec, blockStart(in.chunks, idx)}, inputs(len(deps))...)
 		if err = g.Add(graph.Task{Key: k, Func: graph.Registered(redChunkName), Args: args, Deps: deps}); err != nil {
