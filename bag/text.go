@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/gask-dev/gask"
@@ -335,7 +336,9 @@ func ReadText(glob string, blocksize int64, compression string) Bag[string] {
 
 // ReadJSON is a bag of the JSON values of the lines of the files glob matches (JSON
 // Lines, Dask's read_text(...).map(json.loads)), decoded into T: a struct, a
-// map[string]any, any, as encoding/json decodes them. Blank lines are skipped.
+// map[string]any, any, as encoding/json decodes them (with github.com/goccy/go-json,
+// several times faster; a line it rejects goes to encoding/json, whose error is
+// reported). Blank lines are skipped.
 // blocksize and compression are ReadText's. A line that does not decode is an error
 // naming the file and the line (or, past the first block of a file, its byte
 // offset). Like ReadText, decoding is a per-element step fused with the steps after
@@ -361,8 +364,15 @@ func ReadJSON[T any](glob string, blocksize int64, compression string) Bag[T] {
 	})
 }
 
-// unmarshalJSON decodes a JSON value.
-var unmarshalJSON = json.Unmarshal
+// unmarshalJSON decodes a JSON value with github.com/goccy/go-json, which follows
+// encoding/json's rules about 2-5x faster. A value it rejects is decoded again with
+// encoding/json, whose result or error stands: errors read as encoding/json's.
+func unmarshalJSON(data []byte, v any) error {
+	if gojson.Unmarshal(data, v) == nil {
+		return nil
+	}
+	return json.Unmarshal(data, v)
+}
 
 // ToTextFiles writes every partition to its own file, one element a line, and
 // returns the file names (Dask's to_textfiles). pattern names the files: its "*" is
