@@ -124,7 +124,7 @@ func TestReadJSONLarge(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "big.jsonl")
 	var sb strings.Builder
 	var lines []string
-	for i := range 40000 {
+	for i := range 20000 {
 		l := fmt.Sprintf(`{"id": %d, "name": "n\u00e9%d\\t", "amount": %d, "tags": ["x%d"]}`, i, i%97, i%1000-400, i%3)
 		lines = append(lines, l)
 		sb.WriteString(l + "\n")
