@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/gask-dev/gask"
 )
@@ -99,10 +101,14 @@ func Remove[T any](b Bag[T], drop func(T) bool) Bag[T] {
 }
 
 // FlatMap applies fn to every element and yields the elements of the slices it
-// returns (Dask's b.map(fn).flatten()).
+// returns (Dask's b.map(fn).flatten()). FlatMap(b, strings.Fields), the word split,
+// runs as strings.FieldsSeq in process: the same words, without a slice per element.
 func FlatMap[T, U any](b Bag[T], fn func(T) []U) Bag[U] {
 	if fn == nil {
 		return failf[U]("FlatMap with a nil function")
+	}
+	if mk, ok := any(fieldsSeqStep).(func(context.Context, int) func(T, func(U) error) error); ok && isStringsFields(fn) {
+		return derive(b, userStep("flatmap", fn), mk)
 	}
 	return derive(b, userStep("flatmap", fn), func(context.Context, int) func(T, func(U) error) error {
 		return func(x T, emit func(U) error) error {
@@ -217,4 +223,23 @@ func Join[T, U any, K comparable](b Bag[T], other []U, onSelf func(T) K, onOther
 			return nil
 		}
 	})
+}
+
+// isStringsFields reports whether fn is strings.Fields.
+func isStringsFields(fn any) bool {
+	f, ok := fn.(func(string) []string)
+	return ok && reflect.ValueOf(f).Pointer() == reflect.ValueOf(strings.Fields).Pointer()
+}
+
+// fieldsSeqStep is FlatMap(b, strings.Fields) in process: the same fields, from
+// strings.FieldsSeq, without a slice per element.
+func fieldsSeqStep(context.Context, int) func(string, func(string) error) error {
+	return func(x string, emit func(string) error) error {
+		for w := range strings.FieldsSeq(x) {
+			if err := emit(w); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
