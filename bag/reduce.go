@@ -538,14 +538,8 @@ func Frequencies[T comparable](b Bag[T], sorted bool, opts ...ReduceOption) Bag[
 	plus := func(a, b int) int { return a + b }
 	merge := func(ps []*ordered[T, int]) (*ordered[T, int], error) { return mergeOrdered(ps, plus), nil }
 	return bagOf(tree[T, *ordered[T, int], []KV[T, int]]{
-		what: "frequencies",
-		fold: func(int) (func(T), func() *ordered[T, int]) {
-			o := newOrdered[T, int]()
-			return func(x T) {
-				j, _ := o.index(x)
-				o.vals[j]++
-			}, func() *ordered[T, int] { return o }
-		},
+		what:    "frequencies",
+		fold:    countFold[T](),
 		combine: merge,
 		final: func(ps []*ordered[T, int]) ([]KV[T, int], error) {
 			o, _ := merge(ps)
@@ -556,6 +550,29 @@ func Frequencies[T comparable](b Bag[T], sorted bool, opts ...ReduceOption) Bag[
 			return out, nil
 		},
 	}, b, opts)
+}
+
+// countFold is Frequencies' per-partition count; for strings, countStrings.
+func countFold[T comparable]() func(int) (func(T), func() *ordered[T, int]) {
+	if f, ok := any(countStrings).(func(int) (func(T), func() *ordered[T, int])); ok {
+		return f
+	}
+	return func(int) (func(T), func() *ordered[T, int]) {
+		o := newOrdered[T, int]()
+		return func(x T) {
+			j, _ := o.index(x)
+			o.vals[j]++
+		}, func() *ordered[T, int] { return o }
+	}
+}
+
+// countStrings counts strings in a strCounter; the result's keys and values are
+// complete, its index map is empty (merges read keys and values only).
+func countStrings(int) (func(string), func() *ordered[string, int]) {
+	c := newStrCounter()
+	return c.add, func() *ordered[string, int] {
+		return &ordered[string, int]{keys: c.keys, vals: c.vals, m: map[string]int{}}
+	}
 }
 
 // TopK is the k elements with the largest keys, largest first; among equal keys the
