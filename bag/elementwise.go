@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gask-dev/gask"
 )
@@ -231,15 +232,49 @@ func isStringsFields(fn any) bool {
 	return ok && reflect.ValueOf(f).Pointer() == reflect.ValueOf(strings.Fields).Pointer()
 }
 
-// fieldsSeqStep is FlatMap(b, strings.Fields) in process: the same fields, from
-// strings.FieldsSeq, without a slice per element.
+// fieldsSeqStep is FlatMap(b, strings.Fields) in process: the same fields, without
+// a slice per element. Runs of ASCII bytes are split by a table of the ASCII spaces
+// (strings.Fields' own); from the first field with a byte past ASCII on, the rest
+// of the element goes to strings.FieldsSeq, which knows Unicode's spaces.
 func fieldsSeqStep(context.Context, int) func(string, func(string) error) error {
 	return func(x string, emit func(string) error) error {
-		for w := range strings.FieldsSeq(x) {
-			if err := emit(w); err != nil {
+		i, n := 0, len(x)
+		for i < n {
+			for i < n && byteClass[x[i]] == 1 {
+				i++
+			}
+			if i == n {
+				return nil
+			}
+			j := i
+			for j < n && byteClass[x[j]] == 0 {
+				j++
+			}
+			if j < n && byteClass[x[j]] == 2 {
+				for w := range strings.FieldsSeq(x[i:]) {
+					if err := emit(w); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			if err := emit(x[i:j]); err != nil {
 				return err
 			}
+			i = j
 		}
 		return nil
 	}
 }
+
+// byteClass is 1 for the ASCII spaces (as strings.Fields has them), 2 for the bytes
+// past ASCII and 0 for the rest.
+var byteClass = func() (t [256]uint8) {
+	for _, c := range "\t\n\v\f\r " {
+		t[c] = 1
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = 2
+	}
+	return t
+}()
