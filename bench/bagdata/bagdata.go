@@ -174,3 +174,16 @@ func Ensure(kind string, size int64) (string, error) {
 	}
 	return glob, nil
 }
+
+// Size is the total size in bytes of the files glob matches (0 if it cannot tell).
+func Size(tb interface{ Helper() }, glob string) int64 {
+	tb.Helper()
+	paths, _ := filepath.Glob(glob)
+	var n int64
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
+}
