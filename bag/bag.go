@@ -305,16 +305,23 @@ func (b Bag[T]) pipelineTask(k graph.Key, i int, in graph.Key) graph.Task {
 	return graph.Task{Key: k, Func: stepsFunc(b.steps, local), Args: []any{b.steps, i, graph.Input(0)}, Deps: []graph.Key{in}}
 }
 
-func stepsFunc(steps []step, local graph.KernelFunc) graph.Func {
+// stepsLabel names a pipeline's steps for errors and graphs.
+func stepsLabel(steps []step) string {
 	labels := make([]string, len(steps))
-	ship := true
 	for j, s := range steps {
 		labels[j] = s.String()
+	}
+	return strings.Join(labels, "|")
+}
+
+func stepsFunc(steps []step, local graph.KernelFunc) graph.Func {
+	ship := true
+	for _, s := range steps {
 		if !shippableStep(s) {
 			ship = false
 		}
 	}
-	label := strings.Join(labels, "|")
+	label := stepsLabel(steps)
 	if ship {
 		return graph.RegisteredAs(pipelineName, local).WithLabel(label)
 	}

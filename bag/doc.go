@@ -34,7 +34,25 @@
 // ReadText reads lines (plain files cut at line boundaries into blocks of about
 // blocksize bytes, as Dask's read_text; gzip and zstd files whole), ReadJSON[T]
 // decodes JSON Lines into a struct or map[string]any, ToTextFiles writes one file per
-// partition, and ToDataFrame turns a bag of structs into a dataframe.DataFrame.
+// partition, ToDataFrame turns a bag of structs into a dataframe.DataFrame and
+// MapsToDataFrame a bag of maps, with a given Arrow schema.
+//
+// # Performance
+//
+// Reading is itself a fused per-element step over the files' blocks: lines are read
+// in 1 MiB chunks, the lines of a chunk share one string's memory, and they stream
+// through the steps after them into a reduction's per-partition step (Count, Sum,
+// Fold, FoldBy, Frequencies, Distinct, ...), so a pipeline such as
+//
+//	words := bag.FlatMap(bag.ReadText(glob, 16<<20, ""), strings.Fields)
+//	top := bag.TopK(bag.Frequencies(words, false), 100, count)
+//
+// never holds a partition's lines or words in a slice. FlatMap(b, strings.Fields)
+// splits without a slice per line, Frequencies of strings counts in an
+// open-addressing table, and a key kept by a reduction is copied out of its chunk.
+// ReadJSON decodes with github.com/goccy/go-json, encoding/json's rules several times
+// faster; a line it rejects is decoded again by encoding/json, whose error (naming
+// file and line) is reported.
 //
 // # Registered functions
 //

@@ -2,6 +2,7 @@ package bag
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -26,7 +27,42 @@ func ToDataFrame[T any](b Bag[T]) *dataframe.DataFrame {
 	if err != nil {
 		return dataframe.Failed(err)
 	}
-	return dataframe.FromSource(&frameSource[T]{b: b, g: g, keys: b.Keys(), sch: schema, name: tokenFor("bag-to-dataframe")})
+	conv := func(ctx context.Context, rows []T) (arrow.RecordBatch, error) {
+		return dataframe.RecordBatchOf(ctx, rows)
+	}
+	return dataframe.FromSource(&frameSource[T]{b: b, g: g, keys: b.Keys(), sch: schema, name: tokenFor("bag-to-dataframe"), conv: conv})
+}
+
+// MapsToDataFrame makes a DataFrame of a bag of maps, such as ReadJSON's
+// map[string]any, with the given schema, one partition per partition (Dask's
+// Bag.to_dataframe with meta). Each field of the schema is a column filled from the
+// maps' values under its name; a missing key or a nil value is null, an error for a
+// field that is not nullable. Keys outside the schema are ignored. Column types:
+// boolean, the integer types, float32, float64, string and large string, and
+// timestamps. Numbers convert from any Go number (JSON's float64 too, when the
+// integer column can hold it exactly) and json.Number; timestamps from time.Time or
+// an RFC 3339 string. A value that does not convert is an error naming the
+// partition, the element and the key.
+func MapsToDataFrame(b Bag[map[string]any], schema *arrow.Schema) *dataframe.DataFrame {
+	if b.err != nil {
+		return dataframe.Failed(b.err)
+	}
+	if schema == nil || schema.NumFields() == 0 {
+		return dataframe.Failed(errors.New("bag: MapsToDataFrame needs a schema with fields"))
+	}
+	for _, f := range schema.Fields() {
+		if !convertible(f.Type) {
+			return dataframe.Failed(fmt.Errorf("bag: MapsToDataFrame: column %q has type %s, which maps do not convert to", f.Name, f.Type))
+		}
+	}
+	g, err := b.Graph()
+	if err != nil {
+		return dataframe.Failed(err)
+	}
+	conv := func(ctx context.Context, rows []map[string]any) (arrow.RecordBatch, error) {
+		return mapsRecord(ctx, schema, rows)
+	}
+	return dataframe.FromSource(&frameSource[map[string]any]{b: b, g: g, keys: b.Keys(), sch: schema, name: tokenFor("bag-maps-to-dataframe"), conv: conv})
 }
 
 type frameSource[T any] struct {
@@ -35,6 +71,7 @@ type frameSource[T any] struct {
 	keys []graph.Key
 	sch  *arrow.Schema
 	name string
+	conv func(ctx context.Context, rows []T) (arrow.RecordBatch, error)
 }
 
 func (s *frameSource[T]) Describe() string {
@@ -68,7 +105,7 @@ func (s *frameSource[T]) Tasks(key graph.Key, i int, columns []string, steps []d
 		if err != nil {
 			return nil, err
 		}
-		rec, err := dataframe.RecordBatchOf(ctx, rows)
+		rec, err := s.conv(ctx, rows)
 		if err != nil {
 			return nil, fmt.Errorf("bag: ToDataFrame partition %d: %w", i, err)
 		}

@@ -62,12 +62,13 @@ func GroupBy[T any, K comparable](b Bag[T], key func(T) K, npartitions int) Bag[
 			o := newOrdered[K, []T]()
 			for _, s := range shards {
 				for _, kv := range s {
-					o.update(kv.Key, func(v []T, _ bool) []T { return append(v, kv.Value) })
+					j, _ := o.index(kv.Key)
+					o.vals[j] = append(o.vals[j], kv.Value)
 				}
 			}
 			out := make([]Group[K, T], len(o.keys))
 			for i, k := range o.keys {
-				out[i] = Group[K, T]{k, o.m[k]}
+				out[i] = Group[K, T]{k, o.vals[i]}
 			}
 			return out, nil
 		}),

@@ -86,7 +86,7 @@ func shippableStep(s step) bool {
 	switch s.Op {
 	case "map", "map-err", "filter", "remove", "flatmap":
 		return s.Func != ""
-	case "flatten", "pluck-key", "pluck-index", "sample":
+	case "flatten", "pluck-key", "pluck-index", "sample", "read-text":
 		return true
 	}
 	return false
@@ -151,6 +151,14 @@ func runPipeline(ctx context.Context, args []any) (any, error) {
 					}
 				}
 				return eachOf(y, next)
+			}
+		case "read-text":
+			emits[j] = func(x any) error {
+				blk, ok := x.(block)
+				if !ok {
+					return fmt.Errorf("bag: read-text: partition %d element is %T, not a block", i, x)
+				}
+				return blk.readStrings(ctx, func(s string) error { return next(s) })
 			}
 		case "pluck-key":
 			emits[j] = func(x any) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/graph"
@@ -85,11 +86,47 @@ func reduceOpts(opts []ReduceOption) (reduceOptions, error) {
 // tree is a tree reduction of b: chunk turns each partition into a partial result,
 // combine merges up to splitEvery partials into one, and final makes the result of
 // the last (at most splitEvery) partials. The node has one partition, the result.
+//
+// A reduction that can take the elements one by one sets fold instead of chunk: it
+// starts a partition's partial result, and the partition's fused steps stream their
+// elements into add, never building the partition's slice.
 type tree[T, A, R any] struct {
 	what    string
 	chunk   func(i int, xs []T) (A, error)
+	fold    func(i int) (add func(T), end func() A)
 	combine func(ps []A) (A, error)
 	final   func(ps []A) (R, error)
+}
+
+// chunkTask is the task that makes partition i's partial result from the stored
+// partition src: it runs b's fused steps itself, so that the pipeline's output goes
+// straight into the reduction.
+func (tr tree[T, A, R]) chunkTask(b Bag[T], key graph.Key, i int, src graph.Key) graph.Task {
+	run := b.run
+	fn := func(ctx context.Context, args []any) (any, error) {
+		if tr.fold != nil {
+			add, end := tr.fold(i)
+			if err := run(ctx, i, args[0], func(x T) error { add(x); return nil }); err != nil {
+				return nil, err
+			}
+			return end(), nil
+		}
+		var xs []T
+		if len(b.steps) == 0 {
+			var err error
+			if xs, err = partition[T](i, args[0]); err != nil {
+				return nil, err
+			}
+		} else if err := run(ctx, i, args[0], func(x T) error { xs = append(xs, x); return nil }); err != nil {
+			return nil, err
+		}
+		return tr.chunk(i, xs)
+	}
+	label := tr.what + "-chunk"
+	if len(b.steps) > 0 {
+		label = stepsLabel(b.steps) + "|" + label
+	}
+	return graph.Task{Key: key, Func: graph.Closure(label, fn), Args: []any{graph.Input(0)}, Deps: []graph.Key{src}}
 }
 
 func (tr tree[T, A, R]) node(b Bag[T], opts []ReduceOption) (*node, error) {
@@ -114,21 +151,16 @@ func (tr tree[T, A, R]) node(b Bag[T], opts []ReduceOption) (*node, error) {
 		return ps, nil
 	}
 	nd.build = func(g *graph.Graph) error {
-		in, err := b.lower(g)
-		if err != nil {
-			return err
-		}
-		level := make([]graph.Key, len(in))
-		for i, k := range in {
-			level[i] = graph.K(name+"-chunk", i)
-			chunk := func(_ context.Context, args []any) (any, error) {
-				xs, err := partition[T](i, args[0])
-				if err != nil {
-					return nil, err
-				}
-				return tr.chunk(i, xs)
+		var level []graph.Key
+		if b.src != nil {
+			if err := b.src.lower(g); err != nil {
+				return err
 			}
-			if err := add(g, graph.Task{Key: level[i], Func: graph.Closure(tr.what+"-chunk", chunk), Args: []any{graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
+			level = make([]graph.Key, b.src.n)
+		}
+		for i := range level {
+			level[i] = graph.K(name+"-chunk", i)
+			if err := add(g, tr.chunkTask(b, level[i], i, b.src.key(i))); err != nil {
 				return err
 			}
 		}
@@ -238,12 +270,9 @@ func Fold[T, A any](b Bag[T], binop func(A, T) A, combine func(A, A) A, initial 
 	agg := func(ps []A) (A, error) { return same(ps, combine), nil }
 	return tree[T, A, A]{
 		what: "fold",
-		chunk: func(_ int, xs []T) (A, error) {
+		fold: func(int) (func(T), func() A) {
 			acc := initial
-			for _, x := range xs {
-				acc = binop(acc, x)
-			}
-			return acc, nil
+			return func(x T) { acc = binop(acc, x) }, func() A { return acc }
 		},
 		combine: agg, final: agg,
 	}.item(b, opts)
@@ -259,18 +288,18 @@ func sumOf[A any](ps []A, plus func(A, A) A) (A, error) { return same(ps, plus),
 // Count is the number of elements.
 func Count[T any](b Bag[T], opts ...ReduceOption) Item[int] {
 	plus := func(ps []int) (int, error) { return sumOf(ps, func(a, b int) int { return a + b }) }
-	return tree[T, int, int]{what: "count", chunk: func(_ int, xs []T) (int, error) { return len(xs), nil }, combine: plus, final: plus}.item(b, opts)
+	return tree[T, int, int]{what: "count", fold: func(int) (func(T), func() int) {
+		n := 0
+		return func(T) { n++ }, func() int { return n }
+	}, combine: plus, final: plus}.item(b, opts)
 }
 
 // Sum is the sum of the elements (0 for an empty bag).
 func Sum[T Number](b Bag[T], opts ...ReduceOption) Item[T] {
 	plus := func(ps []T) (T, error) { return sumOf(ps, func(a, b T) T { return a + b }) }
-	return tree[T, T, T]{what: "sum", chunk: func(_ int, xs []T) (T, error) {
+	return tree[T, T, T]{what: "sum", fold: func(int) (func(T), func() T) {
 		var s T
-		for _, x := range xs {
-			s += x
-		}
-		return s, nil
+		return func(x T) { s += x }, func() T { return s }
 	}, combine: plus, final: plus}.item(b, opts)
 }
 
@@ -287,15 +316,14 @@ func momentsTree[T Number](what string, final func(m moments) (float64, error)) 
 	}
 	return tree[T, moments, float64]{
 		what: what,
-		chunk: func(_ int, xs []T) (moments, error) {
+		fold: func(int) (func(T), func() moments) {
 			var m moments
-			for _, x := range xs {
+			return func(x T) {
 				f := float64(x)
 				m.N++
 				m.S += f
 				m.S2 += f * f
-			}
-			return m, nil
+			}, func() moments { return m }
 		},
 		combine: merge,
 		final: func(ps []moments) (float64, error) {
@@ -358,14 +386,13 @@ func extremum[T cmp.Ordered](what string, better func(a, b T) bool) tree[T, opt[
 	}
 	return tree[T, opt[T], T]{
 		what: what,
-		chunk: func(_ int, xs []T) (opt[T], error) {
+		fold: func(int) (func(T), func() opt[T]) {
 			var r opt[T]
-			for _, x := range xs {
+			return func(x T) {
 				if !r.OK || better(x, r.V) {
 					r = opt[T]{true, x}
 				}
-			}
-			return r, nil
+			}, func() opt[T] { return r }
 		},
 		combine: merge,
 		final: func(ps []opt[T]) (T, error) {
@@ -391,13 +418,19 @@ func Max[T cmp.Ordered](b Bag[T], opts ...ReduceOption) Item[T] {
 // Any is whether some element is true (false for an empty bag).
 func Any(b Bag[bool], opts ...ReduceOption) Item[bool] {
 	or := func(ps []bool) (bool, error) { return slices.Contains(ps, true), nil }
-	return tree[bool, bool, bool]{what: "any", chunk: func(_ int, xs []bool) (bool, error) { return slices.Contains(xs, true), nil }, combine: or, final: or}.item(b, opts)
+	return tree[bool, bool, bool]{what: "any", fold: func(int) (func(bool), func() bool) {
+		r := false
+		return func(x bool) { r = r || x }, func() bool { return r }
+	}, combine: or, final: or}.item(b, opts)
 }
 
 // All is whether every element is true (true for an empty bag).
 func All(b Bag[bool], opts ...ReduceOption) Item[bool] {
 	and := func(ps []bool) (bool, error) { return !slices.Contains(ps, false), nil }
-	return tree[bool, bool, bool]{what: "all", chunk: func(_ int, xs []bool) (bool, error) { return !slices.Contains(xs, false), nil }, combine: and, final: and}.item(b, opts)
+	return tree[bool, bool, bool]{what: "all", fold: func(int) (func(bool), func() bool) {
+		r := true
+		return func(x bool) { r = r && x }, func() bool { return r }
+	}, combine: and, final: and}.item(b, opts)
 }
 
 // KV is a key and a value: an element of FoldBy and Frequencies.
@@ -406,26 +439,38 @@ type KV[K, V any] struct {
 	Value V
 }
 
-// ordered is a map that remembers the order keys were first added in.
+// ordered is a map that remembers the order keys were first added in: the keys in
+// that order, their values beside them, and each key's index.
 type ordered[K comparable, V any] struct {
 	keys []K
-	m    map[K]V
+	vals []V
+	m    map[K]int
 }
 
-func newOrdered[K comparable, V any]() *ordered[K, V] { return &ordered[K, V]{m: map[K]V{}} }
+func newOrdered[K comparable, V any]() *ordered[K, V] { return &ordered[K, V]{m: map[K]int{}} }
 
-func (o *ordered[K, V]) update(k K, f func(v V, ok bool) V) {
-	v, ok := o.m[k]
-	if !ok {
-		o.keys = append(o.keys, k)
+// index is the index of k's value, added as the zero value if k is new (added
+// reports that). A new string key is copied, so that the map does not keep the
+// memory of a larger string it was cut from (a chunk of lines) alive.
+func (o *ordered[K, V]) index(k K) (j int, added bool) {
+	if j, ok := o.m[k]; ok {
+		return j, false
 	}
-	o.m[k] = f(v, ok)
+	if s, ok := any(k).(string); ok {
+		k = any(strings.Clone(s)).(K)
+	}
+	j = len(o.keys)
+	o.m[k] = j
+	o.keys = append(o.keys, k)
+	var zero V
+	o.vals = append(o.vals, zero)
+	return j, true
 }
 
 func (o *ordered[K, V]) pairs() []KV[K, V] {
 	out := make([]KV[K, V], len(o.keys))
 	for i, k := range o.keys {
-		out[i] = KV[K, V]{k, o.m[k]}
+		out[i] = KV[K, V]{k, o.vals[i]}
 	}
 	return out
 }
@@ -434,14 +479,13 @@ func (o *ordered[K, V]) pairs() []KV[K, V] {
 func mergeOrdered[K comparable, V any](ps []*ordered[K, V], combine func(V, V) V) *ordered[K, V] {
 	out := newOrdered[K, V]()
 	for _, p := range ps {
-		for _, k := range p.keys {
-			pv := p.m[k]
-			out.update(k, func(v V, ok bool) V {
-				if !ok {
-					return pv
-				}
-				return combine(v, pv)
-			})
+		for i, k := range p.keys {
+			j, added := out.index(k)
+			if added {
+				out.vals[j] = p.vals[i]
+			} else {
+				out.vals[j] = combine(out.vals[j], p.vals[i])
+			}
 		}
 	}
 	return out
@@ -469,17 +513,15 @@ func FoldBy[T any, K comparable, A any](b Bag[T], key func(T) K, binop func(A, T
 	merge := func(ps []*ordered[K, A]) (*ordered[K, A], error) { return mergeOrdered(ps, combine), nil }
 	return bagOf(tree[T, *ordered[K, A], []KV[K, A]]{
 		what: "foldby",
-		chunk: func(_ int, xs []T) (*ordered[K, A], error) {
+		fold: func(int) (func(T), func() *ordered[K, A]) {
 			o := newOrdered[K, A]()
-			for _, x := range xs {
-				o.update(key(x), func(v A, ok bool) A {
-					if !ok {
-						v = initial
-					}
-					return binop(v, x)
-				})
-			}
-			return o, nil
+			return func(x T) {
+				j, added := o.index(key(x))
+				if added {
+					o.vals[j] = initial
+				}
+				o.vals[j] = binop(o.vals[j], x)
+			}, func() *ordered[K, A] { return o }
 		},
 		combine: merge,
 		final: func(ps []*ordered[K, A]) ([]KV[K, A], error) {
@@ -496,14 +538,8 @@ func Frequencies[T comparable](b Bag[T], sorted bool, opts ...ReduceOption) Bag[
 	plus := func(a, b int) int { return a + b }
 	merge := func(ps []*ordered[T, int]) (*ordered[T, int], error) { return mergeOrdered(ps, plus), nil }
 	return bagOf(tree[T, *ordered[T, int], []KV[T, int]]{
-		what: "frequencies",
-		chunk: func(_ int, xs []T) (*ordered[T, int], error) {
-			o := newOrdered[T, int]()
-			for _, x := range xs {
-				o.update(x, func(v int, _ bool) int { return v + 1 })
-			}
-			return o, nil
-		},
+		what:    "frequencies",
+		fold:    countFold[T](),
 		combine: merge,
 		final: func(ps []*ordered[T, int]) ([]KV[T, int], error) {
 			o, _ := merge(ps)
@@ -514,6 +550,29 @@ func Frequencies[T comparable](b Bag[T], sorted bool, opts ...ReduceOption) Bag[
 			return out, nil
 		},
 	}, b, opts)
+}
+
+// countFold is Frequencies' per-partition count; for strings, countStrings.
+func countFold[T comparable]() func(int) (func(T), func() *ordered[T, int]) {
+	if f, ok := any(countStrings).(func(int) (func(T), func() *ordered[T, int])); ok {
+		return f
+	}
+	return func(int) (func(T), func() *ordered[T, int]) {
+		o := newOrdered[T, int]()
+		return func(x T) {
+			j, _ := o.index(x)
+			o.vals[j]++
+		}, func() *ordered[T, int] { return o }
+	}
+}
+
+// countStrings counts strings in a strCounter; the result's keys and values are
+// complete, its index map is empty (merges read keys and values only).
+func countStrings(int) (func(string), func() *ordered[string, int]) {
+	c := newStrCounter()
+	return c.add, func() *ordered[string, int] {
+		return &ordered[string, int]{keys: c.keys, vals: c.vals, m: map[string]int{}}
+	}
 }
 
 // TopK is the k elements with the largest keys, largest first; among equal keys the
@@ -555,26 +614,18 @@ func DistinctBy[T any, K comparable](b Bag[T], key func(T) K, opts ...ReduceOpti
 	}
 	return bagOf(tree[T, *ordered[K, T], []T]{
 		what: "distinct",
-		chunk: func(_ int, xs []T) (*ordered[K, T], error) {
+		fold: func(int) (func(T), func() *ordered[K, T]) {
 			o := newOrdered[K, T]()
-			for _, x := range xs {
-				o.update(key(x), func(v T, ok bool) T {
-					if ok {
-						return v
-					}
-					return x
-				})
-			}
-			return o, nil
+			return func(x T) {
+				if j, added := o.index(key(x)); added {
+					o.vals[j] = x
+				}
+			}, func() *ordered[K, T] { return o }
 		},
 		combine: merge,
 		final: func(ps []*ordered[K, T]) ([]T, error) {
 			o, _ := merge(ps)
-			out := make([]T, len(o.keys))
-			for i, k := range o.keys {
-				out[i] = o.m[k]
-			}
-			return out, nil
+			return o.vals, nil
 		},
 	}, b, opts)
 }

@@ -21,6 +21,33 @@ func init() {
 	gask.Register("bagtest.even", isEven)
 	gask.Register("bagtest.digits", digits)
 	gask.Register("bagtest.lens", lens)
+	gask.Register("bagtest.fields", strings.Fields)
+}
+
+// TestReadTextShips checks that ReadText followed by registered steps is one
+// shippable pipeline task per block, whose kernel, run by name on the task's
+// plain-data arguments, reads the block's lines as the closure does.
+func TestReadTextShips(t *testing.T) {
+	b := bag.FlatMap(bag.ReadText(textDir+"words.txt", 300, ""), strings.Fields)
+	g := val(b.Graph()).must(t)
+	if err := g.CheckShippable(); err != nil {
+		t.Fatalf("read-text pipeline: %v", err)
+	}
+	want := val(b.Partitions(ctx)).must(t)
+	if len(want) < 2 {
+		t.Fatalf("%d partitions", len(want))
+	}
+	for i, k := range b.Keys() {
+		task, _ := g.Task(k)
+		if task.Func.Name() != "bag.pipeline" || task.Func.String() != "read-text|flatmap(bagtest.fields)" {
+			t.Fatalf("task %s runs %s (%q)", k, task.Func.Name(), task.Func.String())
+		}
+		in, _ := g.Task(task.Deps[0])
+		args := val(task.Arguments([]any{in.Args[0]})).must(t)
+		remote, _ := graph.Lookup(task.Func.Name())
+		got := val(remote(context.Background(), args)).must(t)
+		equal(t, "partition "+k.String(), toJSON[[]string](t, got), want[i])
+	}
 }
 
 // TestRegisteredFunctionsShip checks that a pipeline of registered functions is a

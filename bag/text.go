@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,27 +14,16 @@ import (
 	"strconv"
 	"strings"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/graph"
 )
 
-const (
-	readTextName  = "bag.read-text"
-	writeTextName = "bag.write-text"
-)
+const writeTextName = "bag.write-text"
 
 func init() {
-	graph.Register(readTextName, func(ctx context.Context, args []any) (any, error) {
-		blk := args[0].(block)
-		out := []string{}
-		err := blk.read(ctx, func(line []byte, _ int, _ int64) error {
-			out = append(out, string(line))
-			return nil
-		})
-		return out, err
-	})
 	graph.Register(writeTextName, func(ctx context.Context, args []any) (any, error) {
 		path, compression := args[0].(string), args[1].(string)
 		return []string{path}, writeText(path, compression, args[2])
@@ -69,95 +57,204 @@ type block struct {
 	Off, End    int64
 }
 
-// read passes every line of the block to fn, without its "\n" or "\r\n". lineNo is
-// the line's number in the file when known (a block at the start of the file) and 0
-// otherwise; offset is its byte offset in the (decompressed) file.
-func (blk block) read(ctx context.Context, fn func(line []byte, lineNo int, offset int64) error) (err error) {
+// readSize is how many bytes a block reader asks for at a time: large reads, cut at
+// the last whole line, so that the lines of a chunk are handled in one go.
+const readSize = 1 << 20
+
+// open opens the block's file, decompressing it or seeking to the block's start.
+func (blk block) open() (io.Reader, func(), error) {
 	f, err := os.Open(blk.Path)
 	if err != nil {
-		return fmt.Errorf("bag: %w", err)
+		return nil, nil, fmt.Errorf("bag: %w", err)
 	}
-	defer f.Close()
-	var r io.Reader = f
 	switch blk.Compression {
 	case "gzip":
 		z, err := gzip.NewReader(f)
 		if err != nil {
-			return fmt.Errorf("bag: read %s: gzip: %w", blk.Path, err)
+			f.Close()
+			return nil, nil, fmt.Errorf("bag: read %s: gzip: %w", blk.Path, err)
 		}
-		r = z
+		return z, func() { f.Close() }, nil
 	case "zstd":
 		z, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1))
 		if err != nil {
-			return fmt.Errorf("bag: read %s: zstd: %w", blk.Path, err)
+			f.Close()
+			return nil, nil, fmt.Errorf("bag: read %s: zstd: %w", blk.Path, err)
 		}
-		defer z.Close()
-		r = z
-	default:
-		if blk.Off > 0 {
-			if _, err := f.Seek(blk.Off, io.SeekStart); err != nil {
-				return fmt.Errorf("bag: read %s: %w", blk.Path, err)
-			}
+		return z, func() { z.Close(); f.Close() }, nil
+	}
+	if blk.Off > 0 {
+		if _, err := f.Seek(blk.Off, io.SeekStart); err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("bag: read %s: %w", blk.Path, err)
 		}
 	}
-	br := bufio.NewReaderSize(r, 1<<16)
-	pos := blk.Off
+	return f, func() { f.Close() }, nil
+}
+
+// chunks passes the block's lines to fn in chunks of whole lines: every line of a
+// chunk ends in "\n" except perhaps the file's last. lineNo is the number in the
+// file of the chunk's first line when known (a block at the start of the file) and
+// 0 otherwise; offset is the chunk's byte offset in the (decompressed) file. The
+// chunk's bytes are only valid during the call.
+func (blk block) chunks(ctx context.Context, fn func(chunk []byte, lineNo int, offset int64) error) error {
+	r, done, err := blk.open()
+	if err != nil {
+		return err
+	}
+	defer done()
+	size := readSize
+	if blk.End >= 0 {
+		size = int(min(int64(readSize), blk.End-blk.Off+4096))
+	}
+	buf := make([]byte, size)
+	lo, hi := 0, 0 // buf[lo:hi] is read and not yet passed on
+	pos := blk.Off // the file offset of buf[lo]
+	eof := false
+	fill := func() error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if lo > 0 {
+			hi = copy(buf, buf[lo:hi])
+			lo = 0
+		}
+		if hi == len(buf) {
+			buf = append(buf, make([]byte, len(buf))...)
+			buf = buf[:cap(buf)]
+		}
+		for hi < len(buf) && !eof {
+			want := len(buf)
+			if blk.End >= 0 {
+				// Past the block's end only its last line is missing: read a little.
+				if rest := blk.End + 1 - (pos + int64(hi)); rest < int64(want-hi) {
+					want = hi + int(max(rest, 0)) + 4096
+					want = min(want, len(buf))
+				}
+			}
+			n, err := r.Read(buf[hi:want])
+			hi += n
+			if err == io.EOF {
+				eof = true
+			} else if err != nil {
+				return fmt.Errorf("bag: read %s: %w", blk.Path, err)
+			}
+			if want < len(buf) && n > 0 {
+				break
+			}
+		}
+		return nil
+	}
+	if err := fill(); err != nil {
+		return err
+	}
 	if blk.Off > 0 {
-		// Skip to the line after the first newline at or after Off.
-		skipped, err := br.ReadSlice('\n')
-		for errors.Is(err, bufio.ErrBufferFull) {
-			pos += int64(len(skipped))
-			skipped, err = br.ReadSlice('\n')
-		}
-		pos += int64(len(skipped))
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("bag: read %s: %w", blk.Path, err)
-		}
-		if blk.End >= 0 && pos-1 >= blk.End {
-			return nil // that newline belongs to the next block
+		// Skip to the line after the first newline at or after Off; a newline at or
+		// after End belongs to the next block.
+		for {
+			if i := bytes.IndexByte(buf[lo:hi], '\n'); i >= 0 {
+				nl := pos + int64(i)
+				lo += i + 1
+				pos = nl + 1
+				if blk.End >= 0 && nl >= blk.End {
+					return nil
+				}
+				break
+			}
+			pos += int64(hi - lo)
+			lo = hi
+			if eof {
+				return nil
+			}
+			if err := fill(); err != nil {
+				return err
+			}
 		}
 	}
 	lineNo := 0
 	if blk.Off == 0 {
 		lineNo = 1
 	}
-	var long []byte
-	for n := 0; ; n++ {
-		if n&1023 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long[:0], line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = br.ReadSlice('\n')
-				long = append(long, line...)
+	for {
+		data := buf[lo:hi]
+		cut, final := -1, false
+		if blk.End >= 0 {
+			// The block ends with the line ended by the first newline at or after End.
+			if e := int(max(blk.End-pos, 0)); e < len(data) {
+				if j := bytes.IndexByte(data[e:], '\n'); j >= 0 {
+					cut, final = e+j+1, true
+				}
 			}
-			line = long
 		}
-		if err != nil && err != io.EOF {
-			return fmt.Errorf("bag: read %s: %w", blk.Path, err)
+		if cut < 0 {
+			cut = bytes.LastIndexByte(data, '\n') + 1
+			if eof {
+				cut, final = len(data), true
+			}
 		}
-		if len(line) == 0 && err == io.EOF {
+		if cut > 0 {
+			if err := fn(data[:cut], lineNo, pos); err != nil {
+				return err
+			}
+			if lineNo > 0 {
+				lineNo += bytes.Count(data[:cut], []byte{'\n'})
+			}
+			lo += cut
+			pos += int64(cut)
+		}
+		if final {
 			return nil
 		}
-		start := pos
-		pos += int64(len(line))
-		nl := bytes.HasSuffix(line, []byte{'\n'})
-		text := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte{'\n'}), []byte{'\r'})
-		if ferr := fn(text, lineNo, start); ferr != nil {
-			return ferr
-		}
-		if lineNo > 0 {
-			lineNo++
-		}
-		if !nl || err == io.EOF || blk.End >= 0 && pos-1 >= blk.End {
-			return nil
+		if err := fill(); err != nil {
+			return err
 		}
 	}
+}
+
+// read passes every line of the block to fn, without its "\n" or "\r\n". lineNo is
+// the line's number in the file when known (a block at the start of the file) and 0
+// otherwise; offset is its byte offset in the (decompressed) file. The line's bytes
+// are only valid during the call.
+func (blk block) read(ctx context.Context, fn func(line []byte, lineNo int, offset int64) error) error {
+	return blk.chunks(ctx, func(chunk []byte, lineNo int, off int64) error {
+		for len(chunk) > 0 {
+			line := chunk
+			n := len(chunk)
+			if i := bytes.IndexByte(chunk, '\n'); i >= 0 {
+				line, n = chunk[:i], i+1
+			}
+			line = bytes.TrimSuffix(line, []byte{'\r'})
+			if err := fn(line, lineNo, off); err != nil {
+				return err
+			}
+			chunk = chunk[n:]
+			off += int64(n)
+			if lineNo > 0 {
+				lineNo++
+			}
+		}
+		return nil
+	})
+}
+
+// readStrings passes every line of the block to fn as a string, without its "\n" or
+// "\r\n". The lines of a chunk share the memory of one string, converted once.
+func (blk block) readStrings(ctx context.Context, fn func(line string) error) error {
+	return blk.chunks(ctx, func(b []byte, _ int, _ int64) error {
+		chunk := string(b)
+		for len(chunk) > 0 {
+			line := chunk
+			n := len(chunk)
+			if i := strings.IndexByte(chunk, '\n'); i >= 0 {
+				line, n = chunk[:i], i+1
+			}
+			if err := fn(strings.TrimSuffix(line, "\r")); err != nil {
+				return err
+			}
+			chunk = chunk[n:]
+		}
+		return nil
+	})
 }
 
 // blocks lists the blocks of the files glob matches, Dask's way: a compressed file,
@@ -207,61 +304,74 @@ func blocks(what, glob string, blocksize int64, compression string) ([]block, er
 	return out, nil
 }
 
+// blockBag is a bag of the blocks of the files glob matches, one a partition: the
+// source that ReadText and ReadJSON read with a per-element step, so that the lines
+// stream into the steps after them.
+func blockBag(what, glob string, blocksize int64, compression string) Bag[block] {
+	blks, err := blocks(what, glob, blocksize, compression)
+	if err != nil {
+		return fail[block](err)
+	}
+	parts := make([]any, len(blks))
+	for i, blk := range blks {
+		parts[i] = []block{blk}
+	}
+	return fromNode[block](literalNode("blocks", parts))
+}
+
 // ReadText is a bag of the lines of the files glob matches (Dask's read_text), in
 // file name order, without their "\n" or "\r\n" (Dask keeps the "\n"). A plain file
 // larger than blocksize bytes is cut at line boundaries into partitions of about
 // blocksize bytes; blocksize <= 0 makes one partition per file. compression is ""
 // (by extension: .gz, .zst), "none", "gzip" or "zstd"; a compressed file is always one
-// partition. The files are listed when ReadText is called; the partitions are
-// registered tasks whose arguments are plain data.
+// partition. The files are listed when ReadText is called. Reading is a per-element
+// step like Map (registered, with plain-data arguments), fused with the steps after
+// it: the lines stream through them, read in large chunks whose lines share one
+// string's memory.
 func ReadText(glob string, blocksize int64, compression string) Bag[string] {
-	blks, err := blocks("ReadText", glob, blocksize, compression)
-	if err != nil {
-		return fail[string](err)
-	}
-	name := tokenFor("read-text")
-	tasks := make([]graph.Task, len(blks))
-	for i, blk := range blks {
-		tasks[i] = graph.Task{Key: graph.K(name, i), Func: graph.Registered(readTextName), Args: []any{blk}}
-	}
-	return fromNode[string](taskNode(name, tasks))
+	return derive(blockBag("ReadText", glob, blocksize, compression), step{Op: "read-text"}, func(ctx context.Context, _ int) func(block, func(string) error) error {
+		return func(blk block, emit func(string) error) error { return blk.readStrings(ctx, emit) }
+	})
 }
 
 // ReadJSON is a bag of the JSON values of the lines of the files glob matches (JSON
-// Lines, Dask's read_text(...).map(json.loads)), decoded with encoding/json into T: a
-// struct, a map[string]any, any. Blank lines are skipped. blocksize and compression
-// are ReadText's. A line that does not decode is an error naming the file and the
-// line (or, past the first block of a file, its byte offset).
+// Lines, Dask's read_text(...).map(json.loads)), decoded into T: a struct, a
+// map[string]any, any, as encoding/json decodes them (with github.com/goccy/go-json,
+// several times faster; a line it rejects goes to encoding/json, whose error is
+// reported). Blank lines are skipped.
+// blocksize and compression are ReadText's. A line that does not decode is an error
+// naming the file and the line (or, past the first block of a file, its byte
+// offset). Like ReadText, decoding is a per-element step fused with the steps after
+// it.
 func ReadJSON[T any](glob string, blocksize int64, compression string) Bag[T] {
-	blks, err := blocks("ReadJSON", glob, blocksize, compression)
-	if err != nil {
-		return fail[T](err)
-	}
-	name := tokenFor("read-json")
-	tasks := make([]graph.Task, len(blks))
-	for i, blk := range blks {
-		read := func(ctx context.Context, _ []any) (any, error) {
-			out := []T{}
-			err := blk.read(ctx, func(line []byte, lineNo int, off int64) error {
+	return derive(blockBag("ReadJSON", glob, blocksize, compression), step{Op: "read-json", Label: fmt.Sprintf("%T", *new(T))}, func(ctx context.Context, _ int) func(block, func(T) error) error {
+		return func(blk block, emit func(T) error) error {
+			return blk.read(ctx, func(line []byte, lineNo int, off int64) error {
 				if len(bytes.TrimSpace(line)) == 0 {
 					return nil
 				}
 				var v T
-				if err := json.Unmarshal(line, &v); err != nil {
+				if err := unmarshalJSON(line, &v); err != nil {
 					where := "line " + strconv.Itoa(lineNo)
 					if lineNo == 0 {
 						where = "line at byte " + strconv.FormatInt(off, 10)
 					}
 					return fmt.Errorf("bag: ReadJSON %s %s: %w", blk.Path, where, err)
 				}
-				out = append(out, v)
-				return nil
+				return emit(v)
 			})
-			return out, err
 		}
-		tasks[i] = graph.Task{Key: graph.K(name, i), Func: graph.Closure("read-json", read)}
+	})
+}
+
+// unmarshalJSON decodes a JSON value with github.com/goccy/go-json, which follows
+// encoding/json's rules about 2-5x faster. A value it rejects is decoded again with
+// encoding/json, whose result or error stands: errors read as encoding/json's.
+func unmarshalJSON(data []byte, v any) error {
+	if gojson.Unmarshal(data, v) == nil {
+		return nil
 	}
-	return fromNode[T](taskNode(name, tasks))
+	return json.Unmarshal(data, v)
 }
 
 // ToTextFiles writes every partition to its own file, one element a line, and

@@ -1,9 +1,11 @@
 package bag_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -113,4 +115,55 @@ func TestTextErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "bag: ToTextFiles") {
 		t.Errorf("unwritable: %v", err)
 	}
+}
+
+// TestReadJSONLarge decodes a file of several read chunks, as structs and as maps,
+// and compares every value with encoding/json's decoding of the line: the values
+// must not share memory with the reader's buffer, which later chunks overwrite.
+func TestReadJSONLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.jsonl")
+	var sb strings.Builder
+	var lines []string
+	for i := range 20000 {
+		l := fmt.Sprintf(`{"id": %d, "name": "n\u00e9%d\\t", "amount": %d, "tags": ["x%d"]}`, i, i%97, i%1000-400, i%3)
+		lines = append(lines, l)
+		sb.WriteString(l + "\n")
+		if i%1000 == 0 {
+			sb.WriteString("  \n")
+		}
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	type rec struct {
+		ID     int      `json:"id"`
+		Name   string   `json:"name"`
+		Amount int      `json:"amount"`
+		Tags   []string `json:"tags"`
+	}
+	var wantRecs []rec
+	var wantMaps []map[string]any
+	for _, l := range lines {
+		var r rec
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		wantRecs, wantMaps = append(wantRecs, r), append(wantMaps, m)
+	}
+	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		for _, bs := range []int64{0, 300 << 10} {
+			recs := val(bag.ReadJSON[rec](path, bs, "").Compute(ctx, opt)).must(t)
+			if !reflect.DeepEqual(recs, wantRecs) {
+				t.Fatalf("blocksize %d: structs differ from encoding/json's", bs)
+			}
+			maps := val(bag.ReadJSON[map[string]any](path, bs, "").Compute(ctx, opt)).must(t)
+			if !reflect.DeepEqual(maps, wantMaps) {
+				t.Fatalf("blocksize %d: maps differ from encoding/json's", bs)
+			}
+		}
+	})
 }

@@ -1,81 +1,79 @@
 package bench
 
 import (
-	"bufio"
 	"context"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gask-dev/gask/bag"
+	"github.com/gask-dev/gask/bench/bagdata"
 )
 
-// wordText writes a text file of about size bytes: lines of 1-16 words drawn from a
-// Zipf-distributed vocabulary of 50,000 words, like natural text.
-func wordText(b *testing.B, size int) string {
+// bagData is the glob of a cached bench/bagdata data set: 64 MiB of text or 1e6
+// JSON records, 1 GiB and 1e7 with GASK_BENCH_FULL.
+func bagData(b *testing.B, kind string) string {
 	b.Helper()
-	path := filepath.Join(b.TempDir(), "words.txt")
-	f, err := os.Create(path)
+	size := map[string]int64{"text": 64 << 20, "json": 1_000_000}[kind]
+	if full() {
+		size = map[string]int64{"text": 1 << 30, "json": 10_000_000}[kind]
+	}
+	glob, err := bagdata.Ensure(kind, size)
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := bufio.NewWriter(f)
-	r := rand.New(rand.NewPCG(1, 2))
-	zipf := rand.NewZipf(r, 1.1, 1, 49_999)
-	vocab := make([]string, 50_000)
-	for i := range vocab {
-		n := 2 + i%9
-		var sb strings.Builder
-		for j := range n {
-			sb.WriteByte(byte('a' + (i*7+j*13)%26))
-		}
-		vocab[i] = sb.String()
-	}
-	written := 0
-	for written < size {
-		n := 1 + r.IntN(16)
-		for j := range n {
-			if j > 0 {
-				w.WriteByte(' ')
-				written++
-			}
-			word := vocab[zipf.Uint64()]
-			w.WriteString(word)
-			written += len(word)
-		}
-		w.WriteByte('\n')
-		written++
-	}
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	return path
+	return glob
 }
 
-// BenchmarkBagWordCount is the bag word count: ReadText in 4 MB blocks, split into
-// words, Frequencies, TopK(100). 64 MB of text (1 GB with GASK_BENCH_FULL).
+// BenchmarkBagWordCount is the bag word count: ReadText in 16 MB blocks, split into
+// words, Frequencies, TopK(100), over Zipf text (bench/bagdata). 64 MB of text (1 GB
+// with GASK_BENCH_FULL).
 func BenchmarkBagWordCount(b *testing.B) {
-	size := 64 << 20
-	if full() {
-		size = 1 << 30
-	}
-	path := wordText(b, size)
+	glob := bagData(b, "text")
 	ctx := context.Background()
-	b.SetBytes(int64(size))
+	b.SetBytes(bagdata.Size(b, glob))
 	b.ResetTimer()
 	for b.Loop() {
-		words := bag.FlatMap(bag.ReadText(path, 4<<20, ""), strings.Fields)
+		words := bag.FlatMap(bag.ReadText(glob, 16<<20, ""), strings.Fields)
 		top, err := bag.TopK(bag.Frequencies(words, false), 100, func(kv bag.KV[string, int]) int { return kv.Value }).Compute(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if len(top) != 100 {
 			b.Fatalf("%d words", len(top))
+		}
+	}
+}
+
+type jsonRecord struct {
+	ID     int64   `json:"id"`
+	User   string  `json:"user"`
+	Kind   string  `json:"kind"`
+	Amount float64 `json:"amount"`
+	OK     bool    `json:"ok"`
+}
+
+// BenchmarkBagJSON is the JSON-lines pipeline: ReadJSON into a struct, Filter (kind
+// != "view"), FoldBy user (count, sum of amount). 1e6 records (1e7 with
+// GASK_BENCH_FULL).
+func BenchmarkBagJSON(b *testing.B) {
+	glob := bagData(b, "json")
+	ctx := context.Background()
+	b.SetBytes(bagdata.Size(b, glob))
+	type acc struct {
+		N   int
+		Sum float64
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		kept := bag.Filter(bag.ReadJSON[jsonRecord](glob, 16<<20, ""), func(r jsonRecord) bool { return r.Kind != "view" })
+		groups, err := bag.FoldBy(kept, func(r jsonRecord) string { return r.User },
+			func(a acc, r jsonRecord) acc { return acc{a.N + 1, a.Sum + r.Amount} }, acc{},
+			func(a, b acc) acc { return acc{a.N + b.N, a.Sum + b.Sum} }).Compute(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(groups) != bagdata.Users {
+			b.Fatalf("%d users", len(groups))
 		}
 	}
 }
