@@ -54,10 +54,15 @@
 // Maximum and Minimum keep their operands' NumPy result type; Add, Sub, Mul, Div, Neg,
 // Abs, Sqrt, Floor, Ceil, Sign and Clip of Float32 give Float32 rounded after every
 // operation (bit for bit NumPy's), and Add, Sub, Mul, Neg, Abs and Sign of Int64 give
-// Int64 (an error beyond ±2^53). Elsewhere results are Float64: transcendental
-// functions and Pow of Float32 (NumPy's float32 loops are not correctly rounded), Bool
-// arithmetic, Int64 division, reductions (accumulated in float64) and the structured
-// and linear-algebra kernels that compute new values; Argmin and Argmax give Int64.
+// Int64 (an error beyond ±2^53). Reductions give NumPy's dtypes: Sum, Prod and CumSum
+// of Int64 and Bool give Int64 (an error where a running value leaves ±2^53), Min and
+// Max keep the dtype, Any and All give Bool, Argmin and Argmax Int64, Mean, Var and
+// Std of integers Float64; Sum, Prod, Mean, Var and Std of Float32 give Float32,
+// accumulated in float64 and rounded once (NumPy accumulates pairwise in float32, so
+// the last bits may differ from NumPy's), and CumSum of Float32 gives Float64.
+// Elsewhere results are Float64: transcendental functions and Pow of Float32 (NumPy's
+// float32 loops are not correctly rounded), Bool arithmetic, Int64 division and the
+// structured and linear-algebra kernels that compute new values.
 // Compute's Dense carries the dtype; .npy and Zarr read and write <f8, <f4, <i8 and
 // |b1 as themselves.
 //
