@@ -30,8 +30,10 @@
 //
 // Structure: Slice, Take (integer indices), Compress and Mask (Bool masks; the
 // result's block sizes are Unknown until computed, as Dask's NaN chunks: Compute
-// works, ComputeChunkSizes learns them, and operations that need them are errors
-// naming the axis), Transpose, Rechunk, Reshape (rechunking first so that it is
+// works, ComputeChunkSizes learns them, elementwise operations whose array operands
+// all have the same chunks (x.Compress(m).Add(1), two arrays masked by one mask) and
+// reductions over the unknown axes work, and operations that need the sizes, mixed
+// known and unknown operands among them, are errors naming the axis), Transpose, Rechunk, Reshape (rechunking first so that it is
 // blockwise, as Dask), Squeeze, ExpandDims, Concatenate and Stack. MapBlocks,
 // Blockwise (index notation) and MapOverlap (neighbours' edges, with boundaries) run
 // user functions per block.

@@ -573,6 +573,9 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
+		if err := ew.knownShape(ins); err != nil {
+			return nil, err
+		}
 		return spec.chunk(&ew, start, ins)
 	})
 	register(redCombineName, func(_ context.Context, args []any) (any, error) {
@@ -711,8 +714,8 @@ func normAxes(op string, shape []int, o reduceOpts) ([]bool, error) {
 }
 
 func (a *Array) reduce(op string, nan bool, opts []ReduceOption) *Array {
-	if err := a.needKnown(op); err != nil {
-		return failed(err)
+	if a.err != nil {
+		return a
 	}
 	o := reduceOpts{splitEvery: 8}
 	for _, f := range opts {
@@ -721,6 +724,19 @@ func (a *Array) reduce(op string, nan bool, opts []ReduceOption) *Array {
 	label := op
 	if nan {
 		label = "nan" + op
+	}
+	if a.unknownAxis() >= 0 {
+		// unknown block sizes along reduced axes are fine (Dask's too): the partials
+		// count what the blocks hold; arg reductions need the blocks' offsets
+		red, err := normAxes(label, a.shape, o)
+		if err != nil {
+			return failed(err)
+		}
+		for ax, cs := range a.chunks {
+			if slices.Contains(cs, Unknown) && (!red[ax] || op == "argmin" || op == "argmax") {
+				return failed(fmt.Errorf("array: %s: axis %d of %s has unknown chunk sizes %v (after Compress or Mask) and is not reduced (or the reduction needs block offsets); call ComputeChunkSizes first", label, ax, a.name, cs))
+			}
+		}
 	}
 	if o.splitEvery < 2 {
 		return failed(fmt.Errorf("array: %s: split_every must be at least 2, not %d", label, o.splitEvery))
