@@ -11,7 +11,9 @@ import (
 
 // Unknown is the size of a block, and of an axis, that is not known until the array is
 // computed: Compress and Mask give such arrays, as Dask's NaN chunks. Compute,
-// Persist, Transpose, MapBlocks and ComputeChunkSizes take them; operations that need
+// Persist, Transpose, MapBlocks, ComputeChunkSizes, elementwise operations over
+// operands of the same chunks and reductions over the unknown axes take them;
+// operations that need
 // the sizes are errors naming the unknown axis.
 const Unknown = -1
 
