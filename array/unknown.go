@@ -13,8 +13,7 @@ import (
 // computed: Compress and Mask give such arrays, as Dask's NaN chunks. Compute,
 // Persist, Transpose, MapBlocks, ComputeChunkSizes, elementwise operations over
 // operands of the same chunks and reductions over the unknown axes take them;
-// operations that need
-// the sizes are errors naming the unknown axis.
+// operations that need the sizes are errors naming the unknown axis.
 const Unknown = -1
 
 // unknownAxis is the first axis with unknown block sizes, or -1.
