@@ -11,7 +11,10 @@ import (
 // CumSum is the cumulative sum along axis (negative counts from the end), as NumPy's
 // cumsum with an axis: each block's running sum (fused with any elementwise steps
 // before it) plus the totals carried from the blocks before it along the axis, a chain
-// of one small carry task per block.
+// of one small carry task per block. The cumulative sum of Int64 and Bool is Int64, as
+// NumPy's, an error where a running sum leaves ±2^53 (see the package's dtype rule);
+// that of Float32 and Float64 is Float64 (NumPy's float32 cumsum rounds every running
+// sum to float32).
 func (a *Array) CumSum(axis int) *Array {
 	if err := a.needKnown("cumsum"); err != nil {
 		return failed(err)
@@ -23,8 +26,12 @@ func (a *Array) CumSum(axis int) *Array {
 	if ax < 0 || ax >= len(a.shape) {
 		return failed(fmt.Errorf("array: cumsum: axis %d is out of bounds for an array of shape %v", axis, a.shape))
 	}
-	out := &Array{shape: slices.Clone(a.shape), chunks: a.Chunks(), dtype: Float64, node: &cumNode{in: a, axis: ax}}
-	out.name = hashName("cumsum", a.name, ax)
+	dt := Float64
+	if a.dtype == Int64 || a.dtype == Bool {
+		dt = Int64
+	}
+	out := &Array{shape: slices.Clone(a.shape), chunks: a.Chunks(), dtype: dt, node: &cumNode{in: a, axis: ax}}
+	out.name = hashName("cumsum", a.name, ax, dt)
 	return out
 }
 
@@ -44,19 +51,21 @@ const (
 
 func init() {
 	register(cumBlockName, func(_ context.Context, args []any) (any, error) {
-		spec, axis := args[0].(ewSpec), args[1].(int)
-		ins, err := leafInputs(spec.Views, args[2:])
+		spec, axis, dt := args[0].(ewSpec), args[1].(int), args[2].(DType)
+		ins, err := leafInputs(spec.Views, args[3:])
 		if err != nil {
 			return nil, err
 		}
-		out := newDense(Float64, slices.Clone(spec.Shape))
+		out := newDense(dt, slices.Clone(spec.Shape))
 		if err := evalBlock(&spec, ins, false, func(off int, vals []float64) { copy(out.Data[off:], vals) }); err != nil {
 			return nil, err
 		}
 		st := out.Strides[axis]
 		for i := range out.Data {
 			if (i/st)%out.Shape[axis] != 0 {
-				out.Data[i] += out.Data[i-st]
+				if err := cumStep(dt, &out.Data[i], out.Data[i-st]); err != nil {
+					return nil, err
+				}
 			}
 		}
 		return out, nil
@@ -104,12 +113,15 @@ func init() {
 			return nil, err
 		}
 		blk, carry = blk.Contiguous(), carry.Contiguous()
-		out := newDense(Float64, slices.Clone(blk.Shape))
+		out := newDense(blk.DType, slices.Clone(blk.Shape))
 		inner := blk.Strides[axis]
 		n := blk.Shape[axis]
 		for i := range out.Data {
 			o, j := i/(inner*max(n, 1)), i%inner
-			out.Data[i] = blk.Data[i] + carry.Data[o*inner+j]
+			out.Data[i] = blk.Data[i]
+			if err := cumStep(out.DType, &out.Data[i], carry.Data[o*inner+j]); err != nil {
+				return nil, err
+			}
 		}
 		return out, nil
 	})
@@ -128,7 +140,7 @@ func (n *cumNode) lower(g *graph.Graph, a *Array) error {
 		}
 		spec, deps := specOf(idx)
 		bk := blockKey(blockName, idx)
-		args := append([]any{spec, n.axis}, inputs(len(deps))...)
+		args := append([]any{spec, n.axis, a.dtype}, inputs(len(deps))...)
 		if err = g.Add(graph.Task{Key: bk, Func: graph.Registered(cumBlockName), Args: args, Deps: deps}); err != nil {
 			return
 		}
@@ -152,4 +164,19 @@ func (n *cumNode) lower(g *graph.Graph, a *Array) error {
 		err = g.Add(graph.Task{Key: key, Func: graph.Registered(cumAddName), Args: []any{n.axis, graph.Input(0), graph.Input(1)}, Deps: []graph.Key{bk, ck}})
 	})
 	return err
+}
+
+// cumStep adds v to *dst; for Int64 it is an error where the running sum leaves ±2^53
+// (see exactStep).
+func cumStep(dt DType, dst *float64, v float64) error {
+	if dt != Int64 {
+		*dst += v
+		return nil
+	}
+	r, ok := exactStep(true, *dst, v)
+	if !ok {
+		return fmt.Errorf("array: cumsum of int64: the running sum %v + %v leaves ±2^53, beyond which gask's float64 storage of int64 is not exact (NumPy would wrap around at 2^63)", *dst, v)
+	}
+	*dst = r
+	return nil
 }

@@ -30,8 +30,10 @@
 //
 // Structure: Slice, Take (integer indices), Compress and Mask (Bool masks; the
 // result's block sizes are Unknown until computed, as Dask's NaN chunks: Compute
-// works, ComputeChunkSizes learns them, and operations that need them are errors
-// naming the axis), Transpose, Rechunk, Reshape (rechunking first so that it is
+// works, ComputeChunkSizes learns them, elementwise operations whose array operands
+// all have the same chunks (x.Compress(m).Add(1), two arrays masked by one mask) and
+// reductions over the unknown axes work, and operations that need the sizes, mixed
+// known and unknown operands among them, are errors naming the axis), Transpose, Rechunk, Reshape (rechunking first so that it is
 // blockwise, as Dask), Squeeze, ExpandDims, Concatenate and Stack. MapBlocks,
 // Blockwise (index notation) and MapOverlap (neighbours' edges, with boundaries) run
 // user functions per block.
@@ -54,10 +56,15 @@
 // Maximum and Minimum keep their operands' NumPy result type; Add, Sub, Mul, Div, Neg,
 // Abs, Sqrt, Floor, Ceil, Sign and Clip of Float32 give Float32 rounded after every
 // operation (bit for bit NumPy's), and Add, Sub, Mul, Neg, Abs and Sign of Int64 give
-// Int64 (an error beyond ±2^53). Elsewhere results are Float64: transcendental
-// functions and Pow of Float32 (NumPy's float32 loops are not correctly rounded), Bool
-// arithmetic, Int64 division, reductions (accumulated in float64) and the structured
-// and linear-algebra kernels that compute new values; Argmin and Argmax give Int64.
+// Int64 (an error beyond ±2^53). Reductions give NumPy's dtypes: Sum, Prod and CumSum
+// of Int64 and Bool give Int64 (an error where a running value leaves ±2^53), Min and
+// Max keep the dtype, Any and All give Bool, Argmin and Argmax Int64, Mean, Var and
+// Std of integers Float64; Sum, Prod, Mean, Var and Std of Float32 give Float32,
+// accumulated in float64 and rounded once (NumPy accumulates pairwise in float32, so
+// the last bits may differ from NumPy's), and CumSum of Float32 gives Float64.
+// Elsewhere results are Float64: transcendental functions and Pow of Float32 (NumPy's
+// float32 loops are not correctly rounded), Bool arithmetic, Int64 division and the
+// structured and linear-algebra kernels that compute new values.
 // Compute's Dense carries the dtype; .npy and Zarr read and write <f8, <f4, <i8 and
 // |b1 as themselves.
 //

@@ -137,10 +137,18 @@ type ewSpec struct {
 }
 
 // blockSpec is the spec and input keys of output block idx.
-func (n *ewNode) blockSpec(a *Array, idx []int, gens []func([]int) *GenLeaf) (ewSpec, []graph.Key) {
-	spec := ewSpec{Expr: n.expr, Shape: blockShape(a.chunks, idx), DType: a.dtype}
+func (n *ewNode) blockSpec(a *Array, idx []int, gens []func([]int) *GenLeaf) (spec ewSpec, deps []graph.Key) {
+	spec = ewSpec{Expr: n.expr, Shape: blockShape(a.chunks, idx), DType: a.dtype}
+	if a.unknownAxis() >= 0 {
+		// every input has a's chunks (sameUnknownChunks): block idx of each, whole
+		for _, in := range n.ins {
+			nd := len(a.shape)
+			spec.Views = append(spec.Views, View{Start: make([]int, nd), Bcast: make([]bool, nd)})
+			deps = append(deps, blockKey(in.name, idx))
+		}
+		return spec, deps
+	}
 	start := blockStart(a.chunks, idx)
-	var deps []graph.Key
 	nd := len(a.shape)
 	for i, in := range n.ins {
 		v := View{Start: make([]int, nd), Bcast: make([]bool, nd)}
@@ -216,6 +224,9 @@ func init() {
 		spec := args[0].(ewSpec)
 		ins, err := leafInputs(spec.Views, args[1:])
 		if err != nil {
+			return nil, err
+		}
+		if err := spec.knownShape(ins); err != nil {
 			return nil, err
 		}
 		out := newDense(spec.DType, slices.Clone(spec.Shape))
@@ -332,7 +343,7 @@ func operand(v any) (*Array, *float64, error) {
 		if x == nil {
 			return nil, nil, fmt.Errorf("array: nil *Array operand")
 		}
-		return x, nil, x.needKnown("elementwise")
+		return x, nil, x.err
 	case float64:
 		f = x
 	case float32:
@@ -361,6 +372,9 @@ func elemwise(op string, dt DType, opnds ...any) *Array {
 	index := map[string]int{}
 	var names []string
 	first := true
+	if err := sameUnknownChunks(op, opnds); err != nil {
+		return failed(err)
+	}
 	for i, o := range opnds {
 		arr, c, err := operand(o)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 func TestIndexReshapeErrors(t *testing.T) {
 	x := array.FromSlice(seq(60), []int{6, 10}, array.Chunks(4, 3))
 	m := x.Gt(30).Mask(x.Gt(30)) // unknown along axis 0
+	u2 := x.Compress(x.Slice(array.All(), array.S(0, 1)).Reshape(6).Gt(20), 0)
 	for i, c := range []struct {
 		a    *array.Array
 		want string
@@ -23,9 +24,10 @@ func TestIndexReshapeErrors(t *testing.T) {
 		{x.Compress(x.Slice(array.All(), array.S(0, 1)).Gt(0), 0), "mask of shape [6 1]"},
 		{x.Compress(array.Ones([]int{6}, array.Chunks(2)), 0), "dtype float64, want bool"},
 		{x.Mask(x.Slice(array.S(0, 2)).Gt(0)), "mask of shape [2 10] for an array of shape [6 10]"},
-		{m.Add(1), "axis 0 of"},
-		{m.Add(1), "unknown chunk sizes"},
-		{m.Sum(), "sum: axis 0"},
+		{m.Add(array.Arange(0, 30, 1, array.Chunks(10))), "add: axis 0 of"},
+		{array.Arange(0, 30, 1, array.Chunks(10)).Mul(m), "unknown chunk sizes [-1"},
+		{u2.Add(1).Sum(array.Axis(1)), "sum: axis 0"},
+		{m.Argmax(), "argmax: axis 0"},
 		{m.Reshape(2, -1), "reshape: axis 0"},
 		{m.Rechunk(array.Chunks(2)), "rechunk: axis 0"},
 		{m.Slice(array.S(0, 1)), "slice: axis 0"},

@@ -475,6 +475,9 @@ func Norm(a *Array, ord string) *Array {
 	if a.err != nil {
 		return a
 	}
+	if a.dtype == Int64 || a.dtype == Bool {
+		a = a.Astype(Float64) // as NumPy's norm: integers and bools as float64
+	}
 	bad := func() *Array {
 		return failed(fmt.Errorf("array: norm of ord %q for an array of shape %v", ord, a.shape))
 	}
@@ -488,7 +491,7 @@ func Norm(a *Array, ord string) *Array {
 		case "-inf":
 			return a.Abs().Min()
 		case "0":
-			return a.Ne(0).Sum()
+			return a.Ne(0).Astype(Float64).Sum()
 		case "1":
 			return a.Abs().Sum()
 		}

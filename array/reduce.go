@@ -45,6 +45,83 @@ type redSpec struct {
 	Flat   bool  // arg reduction over all axes: flat index into the whole array
 	Global []int // the whole input's shape (arg reductions)
 	Arg    int   // the axis of a one-axis arg reduction
+	Out    DType // the result's dtype (see reduceDType)
+}
+
+// reduceDType is NumPy's result dtype of reduction op over an array of dtype in: Any
+// and All give Bool, Argmin and Argmax Int64; Sum and Prod of Int64 and Bool give
+// Int64, of Float32 Float32; Min and Max keep the input's dtype; Mean, Var and Std of
+// Float32 give Float32 and of the others Float64.
+func reduceDType(op string, in DType) DType {
+	switch op {
+	case "any", "all":
+		return Bool
+	case "argmin", "argmax":
+		return Int64
+	case "sum", "prod":
+		switch in {
+		case Int64, Bool:
+			return Int64
+		case Float32:
+			return Float32
+		}
+	case "min", "max":
+		return in
+	case "mean", "var", "std":
+		if in == Float32 {
+			return Float32
+		}
+	}
+	return Float64
+}
+
+// exact reports whether the reduction is an integer Sum or Prod: every running value
+// is checked to stay within ±2^53, where float64 storage of integers is exact.
+func (s *redSpec) exact() bool { return s.Out == Int64 && (s.Op == "sum" || s.Op == "prod") }
+
+// errInexact is the error of an integer Sum or Prod whose running value leaves ±2^53.
+func (s *redSpec) errInexact() error {
+	return fmt.Errorf("array: %s of int64: a running %s leaves ±2^53, beyond which gask's float64 storage of int64 is not exact (NumPy would wrap around at 2^63)", s.Op, s.Op)
+}
+
+// exactStep is a+v (sum) or a*v (prod) of two integers within ±2^53, and whether the
+// result is exact and within ±2^53: a result that rounds to ±2^53 is checked for the
+// rounding (TwoSum's error term, or an FMA for products).
+func exactStep(sum bool, a, v float64) (float64, bool) {
+	if sum {
+		r := a + v
+		switch {
+		case r > maxExactInt || r < -maxExactInt:
+			return r, false
+		case r == maxExactInt || r == -maxExactInt:
+			bv := r - a
+			return r, (a-(r-bv))+(v-bv) == 0
+		}
+		return r, true
+	}
+	r := a * v
+	switch {
+	case r > maxExactInt || r < -maxExactInt:
+		return r, false
+	case r == maxExactInt || r == -maxExactInt:
+		return r, math.FMA(a, v, -r) == 0
+	}
+	return r, true
+}
+
+// accumulateExact is accumulate for exact reductions: it reports false as soon as a
+// running value leaves ±2^53 (integer inputs hold no NaN).
+func (s *redSpec) accumulateExact(p *partial, pos0, step int, vals []float64) bool {
+	A, pos, sum := p.A, pos0, s.Op == "sum"
+	for _, v := range vals {
+		a, ok := exactStep(sum, A[pos], v)
+		if !ok {
+			return false
+		}
+		A[pos] = a
+		pos += step
+	}
+	return true
 }
 
 // partial is a reduction's state for one region of the output (Shape, with reduced
@@ -284,14 +361,7 @@ func (s *redSpec) merge(p, q *partial) {
 
 // finish turns a combined partial into the output block.
 func (s *redSpec) finish(p *partial, shape []int) (*Dense, error) {
-	dt := Float64
-	switch s.Op {
-	case "any", "all":
-		dt = Bool
-	case "argmin", "argmax":
-		dt = Int64
-	}
-	out := newDense(dt, shape)
+	out := newDense(s.Out, shape)
 	if len(out.Data) != len(p.A) {
 		return nil, fmt.Errorf("array: %s: partial of %d values for an output block of shape %v", s.Op, len(p.A), shape)
 	}
@@ -318,6 +388,12 @@ func (s *redSpec) finish(p *partial, shape []int) (*Dense, error) {
 			out.Data[i] = float64(p.I[i])
 		default:
 			out.Data[i] = a
+		}
+		switch s.Out {
+		case Float32:
+			out.Data[i] = float64(float32(out.Data[i]))
+		case Int64:
+			out.Data[i] += 0 // an integer product's -0 is 0
 		}
 	}
 	return out, nil
@@ -375,7 +451,7 @@ func (s *redSpec) chunk(ew *ewSpec, start []int, ins []*Dense) (*partial, error)
 	}
 	rows := !(allReduced && !s.isArg())
 	done := false
-	if !rows && !s.Nan && s.sumLike() {
+	if !rows && !s.Nan && s.sumLike() && !s.exact() {
 		if steps, x, gen, ok := wholeChain(ew, ins); ok && gen == nil {
 			p.A[0], done = chainSum(steps, x)
 		} else if ok {
@@ -387,6 +463,26 @@ func (s *redSpec) chunk(ew *ewSpec, start []int, ins []*Dense) (*partial, error)
 		}
 	}
 	var err error
+	if !done && s.exact() {
+		ok := true
+		err = evalBlock(ew, ins, rows, func(off int, vals []float64) {
+			if !ok {
+				return
+			}
+			pos, step := 0, 0
+			if rows {
+				pos, step, _, _ = locate(off)
+			}
+			ok = s.accumulateExact(p, pos, step, vals)
+		})
+		if err == nil && !ok {
+			err = s.errInexact()
+		}
+		if err != nil {
+			return nil, err
+		}
+		done = true
+	}
 	if !done {
 		err = evalBlock(ew, ins, rows, func(off int, vals []float64) {
 			if !rows {
@@ -454,6 +550,17 @@ func (s *redSpec) combine(ps []*partial) (*partial, error) {
 		if !slices.Equal(q.Shape, out.Shape) {
 			return nil, fmt.Errorf("array: %s: partials of shapes %v and %v", s.Op, out.Shape, q.Shape)
 		}
+		if s.exact() {
+			for i, a := range q.A {
+				r, ok := exactStep(s.Op == "sum", out.A[i], a)
+				if !ok {
+					return nil, s.errInexact()
+				}
+				out.A[i] = r
+				out.N[i] += q.N[i]
+			}
+			continue
+		}
 		s.merge(out, q)
 	}
 	return out, nil
@@ -464,6 +571,9 @@ func init() {
 		spec, ew, start := args[0].(redSpec), args[1].(ewSpec), args[2].([]int)
 		ins, err := leafInputs(ew.Views, args[3:])
 		if err != nil {
+			return nil, err
+		}
+		if err := ew.knownShape(ins); err != nil {
 			return nil, err
 		}
 		return spec.chunk(&ew, start, ins)
@@ -604,8 +714,8 @@ func normAxes(op string, shape []int, o reduceOpts) ([]bool, error) {
 }
 
 func (a *Array) reduce(op string, nan bool, opts []ReduceOption) *Array {
-	if err := a.needKnown(op); err != nil {
-		return failed(err)
+	if a.err != nil {
+		return a
 	}
 	o := reduceOpts{splitEvery: 8}
 	for _, f := range opts {
@@ -615,6 +725,19 @@ func (a *Array) reduce(op string, nan bool, opts []ReduceOption) *Array {
 	if nan {
 		label = "nan" + op
 	}
+	if a.unknownAxis() >= 0 {
+		// unknown block sizes along reduced axes are fine (Dask's too): the partials
+		// count what the blocks hold; arg reductions need the blocks' offsets
+		red, err := normAxes(label, a.shape, o)
+		if err != nil {
+			return failed(err)
+		}
+		for ax, cs := range a.chunks {
+			if slices.Contains(cs, Unknown) && (!red[ax] || op == "argmin" || op == "argmax") {
+				return failed(fmt.Errorf("array: %s: axis %d of %s has unknown chunk sizes %v (after Compress or Mask) and is not reduced (or the reduction needs block offsets); call ComputeChunkSizes first", label, ax, a.name, cs))
+			}
+		}
+	}
 	if o.splitEvery < 2 {
 		return failed(fmt.Errorf("array: %s: split_every must be at least 2, not %d", label, o.splitEvery))
 	}
@@ -622,7 +745,7 @@ func (a *Array) reduce(op string, nan bool, opts []ReduceOption) *Array {
 	if err != nil {
 		return failed(err)
 	}
-	spec := redSpec{Op: op, Nan: nan, Reduce: red, DDOF: o.ddof}
+	spec := redSpec{Op: op, Nan: nan, Reduce: red, DDOF: o.ddof, Out: reduceDType(op, a.dtype)}
 	if spec.isArg() {
 		spec.Global = slices.Clone(a.shape)
 		switch {
@@ -660,14 +783,7 @@ func (a *Array) reduce(op string, nan bool, opts []ReduceOption) *Array {
 			return failed(fmt.Errorf("array: %s: zero-size reduction over axes %v of shape %v has no identity", label, o.axes, a.shape))
 		}
 	}
-	dt := Float64
-	switch op {
-	case "any", "all":
-		dt = Bool
-	case "argmin", "argmax":
-		dt = Int64
-	}
-	out := &Array{shape: shape, chunks: chunks, dtype: dt, node: &reduceNode{in: a, spec: spec, keepDims: o.keepDims, splitEvery: o.splitEvery}}
+	out := &Array{shape: shape, chunks: chunks, dtype: spec.Out, node: &reduceNode{in: a, spec: spec, keepDims: o.keepDims, splitEvery: o.splitEvery}}
 	out.name = hashName(label, a.name, spec, o.keepDims, o.splitEvery)
 	return out
 }

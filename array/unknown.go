@@ -11,8 +11,9 @@ import (
 
 // Unknown is the size of a block, and of an axis, that is not known until the array is
 // computed: Compress and Mask give such arrays, as Dask's NaN chunks. Compute,
-// Persist, Transpose, MapBlocks and ComputeChunkSizes take them; operations that need
-// the sizes are errors naming the unknown axis.
+// Persist, Transpose, MapBlocks, ComputeChunkSizes, elementwise operations over
+// operands of the same chunks and reductions over the unknown axes take them;
+// operations that need the sizes are errors naming the unknown axis.
 const Unknown = -1
 
 // unknownAxis is the first axis with unknown block sizes, or -1.
@@ -44,6 +45,83 @@ func (a *Array) needKnown(op string) error {
 type unknownOK interface{ acceptsUnknown() bool }
 
 func (n *mapNode) acceptsUnknown() bool { return true }
+
+// Elementwise steps take unknown chunks when every operand has the same (checked by
+// sameUnknownChunks), reductions when every unknown axis is reduced (checked by
+// reduce).
+func (n *ewNode) acceptsUnknown() bool     { return true }
+func (n *reduceNode) acceptsUnknown() bool { return true }
+
+// sameUnknownChunks is the error of an elementwise operation over arrays some of
+// which have unknown chunk sizes, unless every array operand has the same shape and
+// chunks as the others (as x.Compress(m).Add(1), or two arrays masked by one mask):
+// then block i of the result is the elementwise result of blocks i, whatever their
+// sizes turn out to be (checked when computed).
+func sameUnknownChunks(op string, opnds []any) error {
+	var ref *Array
+	for _, o := range opnds {
+		if x, ok := o.(*Array); ok && x != nil && x.err == nil && x.unknownAxis() >= 0 {
+			ref = x
+			break
+		}
+	}
+	if ref == nil {
+		return nil
+	}
+	for _, o := range opnds {
+		x, ok := o.(*Array)
+		if !ok || x == nil || x.err != nil || x == ref {
+			continue
+		}
+		same := len(x.chunks) == len(ref.chunks)
+		for ax := 0; same && ax < len(x.chunks); ax++ {
+			same = slices.Equal(x.chunks[ax], ref.chunks[ax])
+		}
+		if same {
+			continue
+		}
+		u, other := ref, x
+		if ax := x.unknownAxis(); ax >= 0 && (len(x.chunks) != len(ref.chunks) || !slices.Equal(x.chunks[ax], ref.chunks[ax])) {
+			u, other = x, ref
+		}
+		ax := u.unknownAxis()
+		return fmt.Errorf("array: %s: axis %d of %s has unknown chunk sizes %v (after Compress or Mask) and %s has chunks %v: operands with unknown chunk sizes need the same chunks (shape %v); call ComputeChunkSizes first", op, ax, u.name, u.chunks[ax], other.name, other.chunks, u.shape)
+	}
+	return nil
+}
+
+// knownShape replaces the Unknown sizes of a block task's shape with its input
+// blocks' (which must agree, as the blocks of arrays of the same chunks).
+func (s *ewSpec) knownShape(ins []*Dense) error {
+	if !slices.Contains(s.Shape, Unknown) {
+		return nil
+	}
+	shape := slices.Clone(s.Shape)
+	for ax, w := range s.Shape {
+		if w != Unknown {
+			continue
+		}
+		shape[ax] = Unknown
+		for _, d := range ins {
+			if d == nil {
+				continue
+			}
+			switch {
+			case len(d.Shape) != len(shape):
+				return fmt.Errorf("array: elementwise: block of shape %v for an output block of %d axes", d.Shape, len(shape))
+			case shape[ax] == Unknown:
+				shape[ax] = d.Shape[ax]
+			case shape[ax] != d.Shape[ax]:
+				return fmt.Errorf("array: elementwise: blocks of shapes %v along unknown axis %d do not match (operands masked differently?)", d.Shape, ax)
+			}
+		}
+		if shape[ax] == Unknown {
+			return fmt.Errorf("array: elementwise: no input block gives the size of unknown axis %d", ax)
+		}
+	}
+	s.Shape = shape
+	return nil
+}
 
 // checkInputsKnown is lowering's guard for nodes that need their inputs' sizes.
 func checkInputsKnown(a *Array) error {

@@ -4,6 +4,12 @@ and bool, of dtype-carrying creation (zeros, ones, full, arange with dtype=), of
 arithmetic, and of the result dtypes of where/maximum/comparisons. array/dtype_test.go
 builds the same cases by name and checks dtype and values bit for bit.
 
+"reductions" are NumPy's reductions with their result dtypes: each has NumPy's values,
+"atol" (0: bit for bit; else the largest difference allowed from NumPy's values, for
+float32 sums, which NumPy accumulates pairwise in float32 and gask in float64, and for
+variances) and, for float32 results, "ref": the float64 computation rounded to float32
+once, which gask matches bit for bit.
+
 Run with Debian's NumPy: /usr/bin/python3 testdata/array/make_dtype_goldens.py
 """
 import json
@@ -31,7 +37,11 @@ x64 = rng.normal(size=(7, 11))
 i64 = rng.integers(-50, 50, size=(7, 11))
 mask = rng.uniform(size=(7, 11)) > 0.4
 
-inputs = dict(edge=edge, fin53=fin53, ints=ints, bools=bools, a32=a32, b32=b32, x64=x64, i64=i64, mask=mask)
+big32 = (rng.normal(size=(300, 40)) * 100 + 3).astype(np.float32)
+small = rng.integers(-3, 4, size=(6, 9))
+
+inputs = dict(edge=edge, fin53=fin53, ints=ints, bools=bools, a32=a32, b32=b32, x64=x64, i64=i64, mask=mask,
+              big32=big32, small=small)
 
 with np.errstate(all="ignore"):
     cases = {
@@ -88,6 +98,59 @@ with np.errstate(all="ignore"):
         "arange_f32_long": np.arange(-5, 40, 0.3, dtype=np.float32),
     }
 
+F32 = np.finfo(np.float32).eps
+
+
+def red(f, x, axis=None, keepdims=False, tol=0.0):
+    """NumPy's reduction f of x; for float32 results also the float64 computation
+    rounded once, and tol * eps32 * the magnitude as the allowed difference."""
+    want = f(x, axis=axis, keepdims=keepdims)
+    case = {"want": want, "atol": 0.0}
+    if np.asarray(want).dtype == np.float32:
+        case["ref"] = f(x.astype(np.float64), axis=axis, keepdims=keepdims).astype(np.float32)
+        case["atol"] = tol * F32 * float(np.max(np.abs(f(np.abs(x.astype(np.float64)), axis=axis))))
+    elif tol:
+        case["atol"] = tol * float(np.max(np.abs(want)))
+    return case
+
+
+reductions = {
+    "sum_i64": red(np.sum, i64),
+    "sum_i64_ax0": red(np.sum, i64, 0),
+    "sum_i64_ax1_keep": red(np.sum, i64, 1, True),
+    "nansum_i64": red(np.nansum, i64, 1),
+    "prod_i64_ax0": red(np.prod, i64, 0),
+    "prod_small": red(np.prod, small),
+    "prod_small_ax1": red(np.prod, small, 1),
+    "sum_bool": red(np.sum, mask),
+    "sum_bool_ax1": red(np.sum, mask, 1),
+    "prod_bool_ax0": red(np.prod, mask, 0),
+    "cumsum_i64_ax0": {"want": np.cumsum(i64, axis=0), "atol": 0.0},
+    "cumsum_bool_ax1": {"want": np.cumsum(mask, axis=1), "atol": 0.0},
+    "min_i64": red(np.min, i64),
+    "max_i64_ax0": red(np.max, i64, 0),
+    "nanmax_i64_ax1": red(np.nanmax, i64, 1),
+    "min_bool_ax1": red(np.min, mask, 1),
+    "max_bool_ax0": red(np.max, mask, 0),
+    "min_f32_ax1": red(np.min, a32, 1),
+    "max_f32": red(np.max, a32),
+    "any_i64_ax0": red(np.any, small, 0),
+    "all_f32_ax1": red(np.all, a32, 1),
+    "mean_i64_ax0": red(np.mean, i64, 0),
+    "mean_bool": red(np.mean, mask),
+    "var_i64_ax1": red(np.var, i64, 1, tol=1e-14),
+    "std_bool_ax0": red(np.std, mask, 0, tol=1e-14),
+    "sum_f32": red(np.sum, a32, tol=2),
+    "sum_f32_ax0": red(np.sum, a32, 0, tol=2),
+    "sum_big32": red(np.sum, big32, tol=8),
+    "sum_big32_ax0": red(np.sum, big32, 0, tol=8),
+    "nansum_big32_ax1": red(np.nansum, big32, 1, tol=4),
+    "prod_b32_ax1": red(np.prod, b32, 1, tol=8),
+    "mean_big32_ax0": red(np.mean, big32, 0, tol=8),
+    "var_big32_ax1": red(np.var, big32, 1, tol=64),
+    "std_a32_ax0": red(np.std, a32, 0, tol=8),
+}
+
 
 def enc(v):
     if math.isnan(v):
@@ -106,9 +169,11 @@ def pack(a):
 
 out = {"numpy": np.__version__,
        "inputs": {k: pack(v) for k, v in inputs.items()},
-       "cases": {k: pack(v) for k, v in cases.items()}}
+       "cases": {k: pack(v) for k, v in cases.items()},
+       "reductions": {k: dict({"want": pack(v["want"]), "atol": v["atol"]}, **({"ref": pack(v["ref"])} if "ref" in v else {}))
+                      for k, v in reductions.items()}}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dtype_goldens.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=None, separators=(",", ":"))
     f.write("\n")
-print("wrote", path, len(cases), "cases")
+print("wrote", path, len(cases), "cases and", len(reductions), "reductions")
