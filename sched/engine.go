@@ -488,6 +488,11 @@ func (e *Engine) finish(t *task, v any, size int64, err error) {
 	e.stats.Run++
 	if err != nil {
 		e.stats.Failed++
+		if e.failure != nil && errors.Is(err, context.Canceled) && e.ctx.Err() != nil && !errors.Is(e.failure, context.Canceled) {
+			// Cancelled because another task failed first: that failure is the cause,
+			// and the one every key it took down reports.
+			err = e.failure
+		}
 		if e.cfg.FailFast && e.failure == nil {
 			e.failure = err
 			e.cancel(err)

@@ -587,3 +587,38 @@ func TestPanickingSizerFailsTheTask(t *testing.T) {
 		}
 	})
 }
+
+// TestCancelledSiblingsReportTheFailure: when one task fails, tasks cancelled because
+// of it report that failure, not "context canceled", whichever key is asked first.
+func TestCancelledSiblingsReportTheFailure(t *testing.T) {
+	s := threads.New(threads.Workers(2))
+	started := make(chan struct{})
+	wait := graph.Closure("wait", func(ctx context.Context, _ []any) (any, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	boom := graph.Closure("boom", func(context.Context, []any) (any, error) {
+		<-started
+		return nil, errors.New("boom")
+	})
+	g := graph.New(0)
+	_ = g.Add(graph.Task{Key: "a-wait", Func: wait})
+	_ = g.Add(graph.Task{Key: "b-boom", Func: boom})
+	ctx := context.Background()
+	sess, err := s.Open(ctx, sched.Config{FailFast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if err := sess.Submit(g, []graph.Key{"a-wait", "b-boom"}); err != nil {
+		t.Fatal(err)
+	}
+	for sess.Stats().Failed < 2 { // both have ended: boom, then wait, cancelled
+		time.Sleep(time.Millisecond)
+	}
+	_, err = sess.Result("a-wait")
+	if err == nil || !strings.Contains(err.Error(), "boom") || errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want the boom failure", err)
+	}
+}
