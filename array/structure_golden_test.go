@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"slices"
 	"testing"
 
-	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/array"
 )
 
@@ -87,68 +85,5 @@ var structureCases = map[string]func(in inputFn) *array.Array{
 }
 
 func TestStructureGoldens(t *testing.T) {
-	g := loadStructureGoldens(t)
-	for name := range g.Cases {
-		if _, ok := structureCases[name]; !ok {
-			t.Errorf("golden %q has no Go case", name)
-		}
-	}
-	names := make([]string, 0, len(structureCases))
-	for name := range structureCases {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	ctx := context.Background()
-	for _, name := range names {
-		build := structureCases[name]
-		want, ok := g.Cases[name]
-		if !ok {
-			t.Errorf("case %q has no golden; run testdata/array/make_structure_goldens.py", name)
-			continue
-		}
-		wantVals := want.values(t)
-		t.Run(name, func(t *testing.T) {
-			for v := 0; v < 3; v++ {
-				in := func(n string) *array.Array {
-					p, ok := g.Inputs[n]
-					if !ok {
-						t.Fatalf("no input %q", n)
-					}
-					cv := v
-					if n != "x" {
-						cv = (v + 1) % 3 // other operands chunked differently
-					}
-					return array.FromSlice(p.values(t), p.Shape, chunksFor(p.Shape, cv))
-				}
-				a := build(in)
-				if err := a.Err(); err != nil {
-					t.Fatalf("chunking %d: %v", v, err)
-				}
-				eachScheduler(t, func(t *testing.T, opt gask.Option) {
-					got, err := a.Compute(ctx, opt)
-					if err != nil {
-						t.Fatalf("chunking %d: %v", v, err)
-					}
-					if a.KnownChunks() && !slices.Equal(a.Shape(), want.Shape) && !(len(a.Shape()) == 0 && len(want.Shape) == 0) {
-						t.Fatalf("planned shape %v, want %v", a.Shape(), want.Shape)
-					}
-					checkDense(t, got, want.Shape, wantVals)
-					if !a.KnownChunks() {
-						k, err := a.ComputeChunkSizes(ctx, opt)
-						if err != nil {
-							t.Fatal(err)
-						}
-						if !slices.Equal(k.Shape(), want.Shape) {
-							t.Fatalf("computed chunk sizes give shape %v, want %v", k.Shape(), want.Shape)
-						}
-						again, err := k.Compute(ctx, opt)
-						if err != nil {
-							t.Fatal(err)
-						}
-						checkDense(t, again, want.Shape, wantVals)
-					}
-				})
-			}
-		})
-	}
+	runGoldens(t, loadStructureGoldens(t), structureCases, "make_structure_goldens.py")
 }
