@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -446,13 +447,32 @@ func (w *NPYWriter) write(start []int, b *Dense) error {
 
 // ToNPY computes a and writes it to the .npy file at path (format 1.0, or 2.0 for a
 // huge header; little-endian, C order): float64 as "<f8", Float32 arrays as "<f4", Int64 arrays as "<i8", Bool
-// as "|b1". Blocks are written in place as they are computed, one task per block.
+// as "|b1". Blocks are written in place as they are computed, one task per block,
+// into a temporary file beside path that is renamed to path when every block is
+// written: a failed write leaves neither a partial file nor the temporary one.
 func ToNPY(ctx context.Context, a *Array, path string, opts ...gask.Option) error {
-	w, err := NewNPYWriter(path, a)
-	if err != nil {
-		return err
+	if a.err != nil {
+		return a.err
 	}
-	return Store(ctx, a, w, opts...)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("array: %w", err)
+	}
+	tmp := f.Name()
+	f.Close()
+	w, err := NewNPYWriter(tmp, a)
+	if err == nil {
+		err = Store(ctx, a, w, opts...)
+	}
+	if err == nil {
+		if err = os.Rename(tmp, path); err != nil {
+			err = fmt.Errorf("array: %w", err)
+		}
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 var _ kernelWriter = (*NPYWriter)(nil)

@@ -434,3 +434,31 @@ func TestNPYBlocksReadTheirBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestToNPYFailureLeavesNoFile: a block that fails while the file is written leaves
+// neither the file nor a temporary one, and an earlier file at the path untouched.
+func TestToNPYFailureLeavesNoFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.npy")
+	bad := array.FromSlice([]float64{1, 2, math.NaN(), 4}, []int{4}, array.Chunks(2)).Astype(array.Int64)
+	if err := array.ToNPY(context.Background(), bad, path); err == nil || !strings.Contains(err.Error(), "NaN") {
+		t.Fatalf("got %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left behind %v", entries)
+	}
+	good := array.FromSlice([]float64{1, 2, 3, 4}, []int{4}, array.Chunks(2))
+	if err := array.ToNPY(context.Background(), good, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := array.ToNPY(context.Background(), bad, path); err == nil {
+		t.Fatal("no error")
+	}
+	back, err := array.FromNPY(path, array.Chunks(4)).Compute(context.Background())
+	if err != nil || !slices.Equal(back.Data, []float64{1, 2, 3, 4}) {
+		t.Fatalf("earlier file: %v %v", back, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("left behind %v", entries)
+	}
+}
