@@ -462,3 +462,38 @@ func TestToNPYFailureLeavesNoFile(t *testing.T) {
 		t.Fatalf("left behind %v", entries)
 	}
 }
+
+// TestToZarrFailureLeavesNoChunks: a block that fails while a Zarr array is written
+// leaves no chunk files nor the temporary directory, and an earlier array untouched.
+func TestToZarrFailureLeavesNoChunks(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.zarr")
+	bad := array.FromSlice([]float64{1, 2, math.NaN(), 4}, []int{4}, array.Chunks(2)).Astype(array.Int64)
+	if err := array.ToZarr(context.Background(), bad, path, array.ZarrRaw); err == nil || !strings.Contains(err.Error(), "NaN") {
+		t.Fatalf("got %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left behind %v", entries)
+	}
+	good := array.FromSlice([]float64{1, 2, 3, 4}, []int{4}, array.Chunks(2))
+	if err := array.ToZarr(context.Background(), good, path, array.ZarrRaw); err != nil {
+		t.Fatal(err)
+	}
+	if err := array.ToZarr(context.Background(), bad, path, array.ZarrRaw); err == nil {
+		t.Fatal("no error")
+	}
+	back, err := array.FromZarr(path).Compute(context.Background())
+	if err != nil || !slices.Equal(back.Data, []float64{1, 2, 3, 4}) {
+		t.Fatalf("earlier array: %v %v", back, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("left behind %v", entries)
+	}
+	// and a good write replaces it
+	if err := array.ToZarr(context.Background(), good.Mul(2), path, array.ZarrRaw); err != nil {
+		t.Fatal(err)
+	}
+	if back, err = array.FromZarr(path).Compute(context.Background()); err != nil || !slices.Equal(back.Data, []float64{2, 4, 6, 8}) {
+		t.Fatalf("replaced array: %v %v", back, err)
+	}
+}

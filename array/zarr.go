@@ -427,12 +427,51 @@ func (w *ZarrWriter) write(idx []int, b *Dense) error {
 
 // ToZarr computes a and writes it as a Zarr v2 array in directory dir, with a's blocks
 // as its chunks (see NewZarrWriter), one task per block writing its chunk file.
+//
+// The array is written into a temporary directory beside dir, which replaces dir
+// when every block is written: a failed write leaves neither partial chunks nor the
+// temporary directory, and an earlier array at dir untouched.
 func ToZarr(ctx context.Context, a *Array, dir, compressor string, opts ...gask.Option) error {
-	w, err := NewZarrWriter(dir, a, compressor)
-	if err != nil {
-		return err
+	if a.err != nil {
+		return a.err
 	}
-	return Store(ctx, a, w, opts...)
+	clean := filepath.Clean(dir)
+	tmp, err := os.MkdirTemp(filepath.Dir(clean), filepath.Base(clean)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("array: %w", err)
+	}
+	w, err := NewZarrWriter(tmp, a, compressor)
+	if err == nil {
+		err = Store(ctx, a, w, opts...)
+	}
+	if err == nil {
+		err = replaceDir(tmp, clean)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+	}
+	return err
+}
+
+// replaceDir moves the directory tmp to dir, replacing what dir held.
+func replaceDir(tmp, dir string) error {
+	old := ""
+	if _, err := os.Stat(dir); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(dir, old); err != nil {
+			return fmt.Errorf("array: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if old != "" {
+			os.Rename(old, dir)
+		}
+		return fmt.Errorf("array: %w", err)
+	}
+	if old != "" {
+		os.RemoveAll(old)
+	}
+	return nil
 }
 
 var _ kernelWriter = (*ZarrWriter)(nil)
