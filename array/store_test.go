@@ -497,3 +497,18 @@ func TestToZarrFailureLeavesNoChunks(t *testing.T) {
 		t.Fatalf("replaced array: %v %v", back, err)
 	}
 }
+
+// TestToZarrErrorsNameDir: an array Zarr cannot hold is refused before anything is
+// written, naming the directory asked for.
+func TestToZarrErrorsNameDir(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.zarr")
+	irregular := array.FromSlice([]float64{1, 2, 3, 4, 5}, []int{5}, array.ChunksOf([][]int{{1, 3, 1}}))
+	err := array.ToZarr(context.Background(), irregular, path, array.ZarrRaw)
+	if err == nil || !strings.Contains(err.Error(), "zarr array "+path+":") || !strings.Contains(err.Error(), "not regular") {
+		t.Fatalf("got %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left behind %v", entries)
+	}
+}

@@ -335,24 +335,21 @@ func (w *ZarrWriter) writeKernel() (string, []any) {
 	return zarrWriteName, []any{w.dir, w.descr, w.compressor, w.chunk, w.fill}
 }
 
-// NewZarrWriter creates the directory dir (if needed) and writes the .zarray of a Zarr
-// v2 array of a's shape and dtype with chunks of a's first block along each axis,
-// compressed with compressor (ZarrRaw, ZarrZlib, ZarrGzip or ZarrZstd) and fill value
-// 0. a's chunks must be regular (every block but the last the same size along each
-// axis): Rechunk it first if they are not.
-func NewZarrWriter(dir string, a *Array, compressor string) (*ZarrWriter, error) {
+// zarrHeader is the .zarray of a written as a Zarr array in dir, and its chunk shape;
+// an array Zarr cannot hold is an error naming dir.
+func zarrHeader(dir string, a *Array, compressor string) (meta string, chunk []int, err error) {
 	if a.err != nil {
-		return nil, a.err
+		return "", nil, a.err
 	}
 	if err := checkCompressor(compressor); err != nil {
-		return nil, fmt.Errorf("array: zarr array %s: %w", dir, err)
+		return "", nil, fmt.Errorf("array: zarr array %s: %w", dir, err)
 	}
-	chunk := make([]int, len(a.chunks))
+	chunk = make([]int, len(a.chunks))
 	for ax, cs := range a.chunks {
 		chunk[ax] = max(cs[0], 1)
 		for i, c := range cs {
 			if c != cs[0] && !(i == len(cs)-1 && c < cs[0]) {
-				return nil, fmt.Errorf("array: zarr array %s: chunks %v along axis %d are not regular; Rechunk first", dir, cs, ax)
+				return "", nil, fmt.Errorf("array: zarr array %s: chunks %v along axis %d are not regular; Rechunk first", dir, cs, ax)
 			}
 		}
 	}
@@ -363,7 +360,7 @@ func NewZarrWriter(dir string, a *Array, compressor string) (*ZarrWriter, error)
 	}
 	shape, _ := json.Marshal(a.shape)
 	chunks, _ := json.Marshal(chunk)
-	meta := fmt.Sprintf(`{
+	meta = fmt.Sprintf(`{
     "chunks": %s,
     "compressor": %s,
     "dtype": %q,
@@ -376,6 +373,20 @@ func NewZarrWriter(dir string, a *Array, compressor string) (*ZarrWriter, error)
 	if a.dtype == Bool {
 		meta = strings.Replace(meta, `"fill_value": 0`, `"fill_value": false`, 1)
 	}
+	return meta, chunk, nil
+}
+
+// NewZarrWriter creates the directory dir (if needed) and writes the .zarray of a Zarr
+// v2 array of a's shape and dtype with chunks of a's first block along each axis,
+// compressed with compressor (ZarrRaw, ZarrZlib, ZarrGzip or ZarrZstd) and fill value
+// 0. a's chunks must be regular (every block but the last the same size along each
+// axis): Rechunk it first if they are not.
+func NewZarrWriter(dir string, a *Array, compressor string) (*ZarrWriter, error) {
+	meta, chunk, err := zarrHeader(dir, a, compressor)
+	if err != nil {
+		return nil, err
+	}
+	e := elemFor(a.dtype)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("array: %w", err)
 	}
@@ -436,6 +447,9 @@ func ToZarr(ctx context.Context, a *Array, dir, compressor string, opts ...gask.
 		return a.err
 	}
 	clean := filepath.Clean(dir)
+	if _, _, err := zarrHeader(clean, a, compressor); err != nil {
+		return err // before anything is written, naming dir
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(clean), filepath.Base(clean)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("array: %w", err)
