@@ -383,7 +383,6 @@ const (
 	asofTagName     = "dataframe.asof-tag"
 	asofRouteName   = "dataframe.asof-route"
 	asofRestoreName = "dataframe.asof-restore"
-	asofShareName   = "dataframe.asof-share"
 )
 
 // inputsFrom is Input(from), ..., Input(from+n-1).
@@ -395,16 +394,16 @@ func inputsFrom(from, n int) []any {
 	return out
 }
 
-// tasks: one stat task per partition of either side (its key range, checking its
+func (s *asofSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
+	return ownTasks(key, graph.K(s.key, part), columns, steps), nil
+}
+
+// shared: one stat task per partition of either side (its key range, checking its
 // order) and one bounds task per side (checking the order across partitions). Then,
 // without by, one split task per right partition, which cuts it by the left
 // partitions' key ranges, and one join task per left partition; with by, a broadcast
 // join of the one right partition, or a shuffle of both sides on the by columns, a
 // join per shuffled partition and a shuffle back into the left's partitions.
-func (s *asofSource) tasks(key graph.Key, part int, columns []string, steps []Step) ([]graph.Task, error) {
-	return ownTasks(key, graph.K(s.key, part), columns, steps), nil
-}
-
 func (s *asofSource) shared() (*graph.Graph, error) {
 	g := graph.New(0)
 	add := func(t graph.Task) error {
@@ -456,12 +455,8 @@ func (s *asofSource) shared() (*graph.Graph, error) {
 			}
 		}
 	case len(rk) == 1: // broadcast the one right partition
-		whole := graph.K(s.key+"-broadcast", 0)
-		if err := add(graph.Task{Key: whole, Func: graph.Registered(asofShareName), Args: []any{graph.Input(0)}, Deps: []graph.Key{rk[0]}}); err != nil {
-			return nil, err
-		}
 		for part := range lk {
-			if err := add(graph.Task{Key: graph.K(s.key, part), Func: graph.Registered(asofJoinByName), Args: []any{s.spec, graph.Input(0), graph.Input(1), graph.Input(2), graph.Input(3)}, Deps: []graph.Key{lk[part], whole, lb, rb}}); err != nil {
+			if err := add(graph.Task{Key: graph.K(s.key, part), Func: graph.Registered(asofJoinByName), Args: []any{s.spec, graph.Input(0), graph.Input(1), graph.Input(2), graph.Input(3)}, Deps: []graph.Key{lk[part], rk[0], lb, rb}}); err != nil {
 				return nil, err
 			}
 		}
@@ -1095,20 +1090,6 @@ func init() {
 			return nil, err
 		}
 		return asofJoin(ctx, args[0].(asofSpec), left, right)
-	})
-	// Counts every column's nulls before the record is read by many tasks at once:
-	// Arrow counts a slice's nulls on first use and stores the count, a write that
-	// would race with the other readers.
-	register(asofShareName, func(_ context.Context, args []any) (any, error) {
-		rec, err := asofRecord(args[0], "the right partition")
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range rec.Columns() {
-			c.NullN()
-		}
-		rec.Retain()
-		return rec, nil
 	})
 	register(asofTagName, func(ctx context.Context, args []any) (any, error) {
 		part := args[0].(int)
