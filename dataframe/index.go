@@ -214,6 +214,47 @@ func (k *sortKeys) pick(rows ...int) sortKeys {
 	return out
 }
 
+// sample is about n evenly spaced present values of k, their strings copied (they
+// outlive the column they point into).
+func (k *sortKeys) sample(n int) sortKeys {
+	var present []int
+	for i := range k.len() {
+		if !k.Missing[i] {
+			present = append(present, i)
+		}
+	}
+	step := max(1, len(present)/n)
+	var rows []int
+	for i := 0; i < len(present); i += step {
+		rows = append(rows, present[i])
+	}
+	out := k.pick(rows...)
+	for i, s := range out.Strs {
+		out.Strs[i] = strings.Clone(s)
+	}
+	return out
+}
+
+// quantiles are the n-1 values that cut k's values, in sort order (ascending or
+// not), into n parts of about equal counts; fewer when k has fewer values.
+func (k *sortKeys) quantiles(n int, asc bool) sortKeys {
+	order := make([]int, k.len())
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if asc {
+			return k.compare(a, k, b)
+		}
+		return k.compare(b, k, a)
+	})
+	var at []int
+	for j := 1; j < n && len(order) > 0; j++ {
+		at = append(at, order[j*len(order)/n])
+	}
+	return k.pick(at...)
+}
+
 // appendKeys appends o's values to k (both of one kind).
 func (k *sortKeys) appendKeys(o sortKeys) {
 	k.Ints = append(k.Ints, o.Ints...)
@@ -425,24 +466,23 @@ func quantileDivisions(stats []indexStats, n int) sortKeys {
 	if ends.len() == 0 {
 		return sortKeys{}
 	}
-	order := func(k *sortKeys) []int {
-		rows := make([]int, k.len())
-		for i := range rows {
-			rows[i] = i
+	lo, hi := 0, 0
+	for i := range ends.len() {
+		if ends.compare(i, &ends, lo) < 0 {
+			lo = i
 		}
-		slices.SortFunc(rows, func(a, b int) int { return k.compare(a, k, b) })
-		return rows
-	}
-	e := order(&ends)
-	divs := ends.pick(e[0])
-	s := order(&all)
-	for j := 1; j < n && len(s) > 0; j++ {
-		q := all.pick(s[j*len(s)/n])
-		if divs.compare(divs.len()-1, &q, 0) < 0 {
-			divs.appendKeys(q)
+		if ends.compare(i, &ends, hi) > 0 {
+			hi = i
 		}
 	}
-	last := ends.pick(e[len(e)-1])
+	divs := ends.pick(lo)
+	q := all.quantiles(n, true)
+	for j := range q.len() {
+		if divs.compare(divs.len()-1, &q, j) < 0 {
+			divs.appendKeys(q.pick(j))
+		}
+	}
+	last := ends.pick(hi)
 	if divs.len() == 1 || divs.compare(divs.len()-1, &last, 0) < 0 {
 		divs.appendKeys(last)
 	}
@@ -501,15 +541,14 @@ func init() {
 			return nil, err
 		}
 		keys := keysOf(c)
-		st := indexStats{Rows: keys.len(), Sorted: true}
-		var present []int
-		lo, hi := -1, -1
+		st := indexStats{Rows: keys.len(), Sorted: true, Sample: keys.sample(samples)}
+		prev, lo, hi := -1, -1, -1
 		for i := range keys.len() {
 			if keys.Missing[i] {
 				st.Nulls++
 				continue
 			}
-			if len(present) > 0 && keys.compare(present[len(present)-1], &keys, i) > 0 {
+			if prev >= 0 && keys.compare(prev, &keys, i) > 0 {
 				st.Sorted = false
 			}
 			if lo < 0 || keys.compare(i, &keys, lo) < 0 {
@@ -518,24 +557,15 @@ func init() {
 			if hi < 0 || keys.compare(i, &keys, hi) > 0 {
 				hi = i
 			}
-			present = append(present, i)
+			prev = i
 		}
 		st.Sorted = st.Sorted && st.Nulls == 0
 		st.MinMax = keys.pick()
 		if lo >= 0 {
 			st.MinMax = keys.pick(lo, hi)
-		}
-		step := max(1, len(present)/samples)
-		var rows []int
-		for i := 0; i < len(present); i += step {
-			rows = append(rows, present[i])
-		}
-		st.Sample = keys.pick(rows...)
-		for i, s := range st.MinMax.Strs {
-			st.MinMax.Strs[i] = strings.Clone(s)
-		}
-		for i, s := range st.Sample.Strs {
-			st.Sample.Strs[i] = strings.Clone(s)
+			for i, s := range st.MinMax.Strs {
+				st.MinMax.Strs[i] = strings.Clone(s)
+			}
 		}
 		return st, nil
 	})

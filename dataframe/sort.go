@@ -333,65 +333,18 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		all := keysOf(col)
-		var rows []int
-		for i := range all.len() {
-			if !all.Missing[i] {
-				rows = append(rows, i)
-			}
-		}
-		step := max(1, len(rows)/spec.Samples)
-		out := sortKeys{}
-		for i := 0; i < len(rows); i += step {
-			r := rows[i]
-			out.Missing = append(out.Missing, false)
-			switch {
-			case all.Ints != nil:
-				out.Ints = append(out.Ints, all.Ints[r])
-			case all.Floats != nil:
-				out.Floats = append(out.Floats, all.Floats[r])
-			default:
-				out.Strs = append(out.Strs, strings.Clone(all.Strs[r]))
-			}
-		}
-		return out, nil
+		keys := keysOf(col)
+		return keys.sample(spec.Samples), nil
 	})
 	// The boundaries: N-1 quantiles of all samples, in sort order.
 	register(sortBoundsName, func(_ context.Context, args []any) (any, error) {
 		spec := args[0].(sortSpec)
-		var all sortKeys
+		first := args[1].(sortKeys)
+		all := first.pick()
 		for _, a := range args[1:] {
-			k := a.(sortKeys)
-			all.Ints = append(all.Ints, k.Ints...)
-			all.Floats = append(all.Floats, k.Floats...)
-			all.Strs = append(all.Strs, k.Strs...)
-			all.Missing = append(all.Missing, k.Missing...)
+			all.appendKeys(a.(sortKeys))
 		}
-		order := make([]int, all.len())
-		for i := range order {
-			order[i] = i
-		}
-		asc := spec.Asc[0]
-		slices.SortFunc(order, func(a, b int) int {
-			if asc {
-				return all.compare(a, &all, b)
-			}
-			return all.compare(b, &all, a)
-		})
-		bounds := sortKeys{}
-		for j := 1; j < spec.N && len(order) > 0; j++ {
-			r := order[j*len(order)/spec.N]
-			bounds.Missing = append(bounds.Missing, false)
-			switch {
-			case all.Ints != nil:
-				bounds.Ints = append(bounds.Ints, all.Ints[r])
-			case all.Floats != nil:
-				bounds.Floats = append(bounds.Floats, all.Floats[r])
-			default:
-				bounds.Strs = append(bounds.Strs, all.Strs[r])
-			}
-		}
-		return bounds, nil
+		return all.quantiles(spec.N, spec.Asc[0]), nil
 	})
 	// A partition cut at the boundaries: shard j has the rows of output partition j.
 	register(sortSplitName, func(ctx context.Context, args []any) (any, error) {
