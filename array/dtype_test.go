@@ -2,8 +2,6 @@ package array_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/gask-dev/gask"
@@ -21,16 +19,7 @@ type dtypeGoldens struct {
 }
 
 func loadDTypeGoldens(t *testing.T) dtypeGoldens {
-	t.Helper()
-	b, err := os.ReadFile("../testdata/array/dtype_goldens.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g dtypeGoldens
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return readJSON[dtypeGoldens](t, "../testdata/array/dtype_goldens.json")
 }
 
 // typedInput makes a golden input with its dtype, through FromSlice of the matching Go

@@ -62,18 +62,21 @@ type goldens struct {
 	Cases  map[string]packed `json:"cases"`
 }
 
-func loadGoldens(t *testing.T) goldens {
+// readJSON decodes the JSON file at path (a golden file under testdata/array) into a T.
+func readJSON[T any](t *testing.T, path string) T {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/array/goldens.json")
+	var v T
+	b, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(b, &v)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	var g goldens
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return v
 }
+
+func loadGoldens(t *testing.T) goldens { return readJSON[goldens](t, "../testdata/array/goldens.json") }
 
 // chunking variant v of an axis of length n: 0 blocks of 3, 1 irregular with an empty
 // block, 2 the whole axis.

@@ -2,9 +2,7 @@ package array_test
 
 import (
 	"context"
-	"encoding/json"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -14,16 +12,7 @@ import (
 )
 
 func loadLinalgGoldens(t *testing.T) goldens {
-	t.Helper()
-	b, err := os.ReadFile("../testdata/array/linalg_goldens.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g goldens
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return readJSON[goldens](t, "../testdata/array/linalg_goldens.json")
 }
 
 // TSQR inputs keep their columns in one chunk.

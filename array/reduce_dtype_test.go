@@ -2,9 +2,7 @@ package array_test
 
 import (
 	"context"
-	"encoding/json"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
@@ -24,17 +22,10 @@ type reductionGolden struct {
 // rounded to float32 once, where NumPy accumulates in float32 — bit for bit against
 // that computation (ref) and within atol of NumPy's own values.
 func TestReductionDTypeGoldens(t *testing.T) {
-	b, err := os.ReadFile("../testdata/array/dtype_goldens.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g struct {
+	g := readJSON[struct {
 		Inputs     map[string]typedPacked     `json:"inputs"`
 		Reductions map[string]reductionGolden `json:"reductions"`
-	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	}](t, "../testdata/array/dtype_goldens.json")
 	in := map[string]*array.Array{}
 	for name, p := range g.Inputs {
 		in[name] = typedInput(t, p)

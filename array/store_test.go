@@ -2,7 +2,6 @@ package array_test
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -22,48 +21,11 @@ var updateStore = flag.Bool("update-store", false, "rewrite testdata/array/store
 
 const storeDir = "../testdata/array/store"
 
-type storeCase struct {
-	Shape []int `json:"shape"`
-	Data  []any `json:"data"`
-}
-
-func (c storeCase) values(t *testing.T) []float64 {
+func loadStoreCases(t *testing.T) map[string]packed {
 	t.Helper()
-	out := make([]float64, len(c.Data))
-	for i, v := range c.Data {
-		switch x := v.(type) {
-		case float64:
-			out[i] = x
-		case string:
-			switch x {
-			case "nan":
-				out[i] = math.NaN()
-			case "inf":
-				out[i] = math.Inf(1)
-			case "-inf":
-				out[i] = math.Inf(-1)
-			default:
-				t.Fatalf("bad value %q", x)
-			}
-		default:
-			t.Fatalf("bad value %v", v)
-		}
-	}
-	return out
-}
-
-func loadStoreCases(t *testing.T) map[string]storeCase {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(storeDir, "expected.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Arrays map[string]storeCase `json:"arrays"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := readJSON[struct {
+		Arrays map[string]packed `json:"arrays"`
+	}](t, filepath.Join(storeDir, "expected.json"))
 	if len(doc.Arrays) < 15 {
 		t.Fatalf("expected.json has %d arrays", len(doc.Arrays))
 	}

@@ -2,8 +2,6 @@ package array_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/gask-dev/gask/array"
@@ -12,16 +10,7 @@ import (
 // structure goldens: testdata/array/make_structure_goldens.py
 
 func loadStructureGoldens(t *testing.T) goldens {
-	t.Helper()
-	b, err := os.ReadFile("../testdata/array/structure_goldens.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g goldens
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return readJSON[goldens](t, "../testdata/array/structure_goldens.json")
 }
 
 func mustKnown(a *array.Array) *array.Array {

@@ -2,9 +2,7 @@ package array_test
 
 import (
 	"context"
-	"encoding/json"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
@@ -16,14 +14,7 @@ import (
 // sizes of the same chunks, and reductions over their unknown axes, against NumPy
 // (testdata/array/make_unknown_goldens.py).
 func TestUnknownChunksGoldens(t *testing.T) {
-	b, err := os.ReadFile("../testdata/array/unknown_goldens.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g dtypeGoldens
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	g := readJSON[dtypeGoldens](t, "../testdata/array/unknown_goldens.json")
 	in := map[string]*array.Array{}
 	for name, p := range g.Inputs {
 		in[name] = typedInput(t, p) // blocks of 3
@@ -75,7 +66,7 @@ func TestUnknownChunksGoldens(t *testing.T) {
 	})
 	// arrays masked by different masks plan (their chunks look alike) and fail when
 	// computed, naming the mismatch
-	_, err = xm.Add(x.Mask(m.Not())).Compute(context.Background())
+	_, err := xm.Add(x.Mask(m.Not())).Compute(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "do not match") {
 		t.Fatalf("differently masked operands: %v", err)
 	}
