@@ -232,6 +232,27 @@ func linalgSplitEvery(op string, opts []ReduceOption) (int, error) {
 	return o.splitEvery, nil
 }
 
+// badOperands is the failed array an operation on xs returns — a nil operand, an
+// operand's own error, or unknown chunk sizes — or nil when they are fine.
+func badOperands(op string, xs ...*Array) *Array {
+	for _, x := range xs {
+		if x == nil {
+			return failed(fmt.Errorf("array: %s of a nil array", op))
+		}
+	}
+	for _, x := range xs {
+		if x.err != nil {
+			return x
+		}
+	}
+	for _, x := range xs {
+		if err := x.needKnown(op); err != nil {
+			return failed(err)
+		}
+	}
+	return nil
+}
+
 // inAxis is ax counted from the front of nd axes, and whether it is one of them.
 func inAxis(ax, nd int) (int, bool) {
 	if ax < 0 {
@@ -254,19 +275,8 @@ func TensorDot(a, b *Array, axesA, axesB []int, opts ...ReduceOption) *Array {
 }
 
 func tensorDot(op string, a, b *Array, axesA, axesB []int, opts []ReduceOption) *Array {
-	if a == nil || b == nil {
-		return failed(fmt.Errorf("array: %s of a nil array", op))
-	}
-	if a.err != nil {
-		return a
-	}
-	if b.err != nil {
-		return b
-	}
-	for _, x := range []*Array{a, b} {
-		if err := x.needKnown(op); err != nil {
-			return failed(err)
-		}
+	if bad := badOperands(op, a, b); bad != nil {
+		return bad
 	}
 	per, err := linalgSplitEvery(op, opts)
 	if err != nil {
@@ -341,19 +351,8 @@ func Dot(a, b *Array, opts ...ReduceOption) *Array { return dot("dot", a, b, opt
 func (a *Array) Dot(b *Array, opts ...ReduceOption) *Array { return Dot(a, b, opts...) }
 
 func dot(op string, a, b *Array, opts []ReduceOption) *Array {
-	if a == nil || b == nil {
-		return failed(fmt.Errorf("array: %s of a nil array", op))
-	}
-	if a.err != nil {
-		return a
-	}
-	if b.err != nil {
-		return b
-	}
-	for _, x := range []*Array{a, b} {
-		if err := x.needKnown(op); err != nil {
-			return failed(err)
-		}
+	if bad := badOperands(op, a, b); bad != nil {
+		return bad
 	}
 	na, nb := len(a.shape), len(b.shape)
 	if na < 1 || na > 2 || nb < 1 || nb > 2 {
@@ -412,19 +411,8 @@ func oneBlockChunks(shape []int) [][]int {
 // mismatched shapes are errors naming them; a singular a fails the computation with an
 // error naming its shape.
 func Solve(a, b *Array) *Array {
-	if a == nil || b == nil {
-		return failed(fmt.Errorf("array: solve with a nil array"))
-	}
-	if a.err != nil {
-		return a
-	}
-	for _, x := range []*Array{a, b} {
-		if err := x.needKnown("solve"); err != nil {
-			return failed(err)
-		}
-	}
-	if b.err != nil {
-		return b
+	if bad := badOperands("solve", a, b); bad != nil {
+		return bad
 	}
 	if len(a.shape) != 2 || a.shape[0] != a.shape[1] {
 		return failed(fmt.Errorf("array: solve: a of shape %v is not a square matrix", a.shape))
