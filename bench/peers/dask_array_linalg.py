@@ -8,11 +8,14 @@ tall array, on persisted random inputs, printing seconds (minimum over runs).
 Dask uses its threaded scheduler; Dask and NumPy use the machine's OpenBLAS.
 """
 import os
-import time
+import sys
 
 import dask
 import dask.array as da
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peerlib  # noqa: E402
 
 full = bool(os.environ.get("GASK_BENCH_FULL"))
 n, c = (4000, 1000) if full else (2000, 500)
@@ -21,12 +24,7 @@ runs = int(os.environ.get("RUNS", "3"))
 
 
 def best(f):
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        f()
-        ts.append(time.perf_counter() - t)
-    return min(ts)
+    return peerlib.best(f, runs)
 
 
 x = da.random.random((n, n), chunks=c).persist()

@@ -1,7 +1,19 @@
-"""What the Dask runners (dask_groupby.py, dask_join.py, dask_sort.py) share: the
-number format and output line of README.md, and the per-step peak memory."""
+"""What the Dask runners (dask_groupby.py, dask_join.py, dask_sort.py,
+dask_array*.py) share: the number format and output line of README.md, the
+per-step peak memory, and the minimum time over runs."""
 import math
 import re
+import time
+
+
+def best(f, runs):
+    """The least wall time of runs calls of f, in seconds."""
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t)
+    return min(ts)
 
 
 def fmt(v):
