@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -117,6 +118,9 @@ func Concat(dfs ...*DataFrame) *DataFrame {
 type concatSource struct {
 	dfs []*DataFrame
 	key string
+
+	once sync.Once
+	keys []graph.Key // the inputs' partition keys, in order
 }
 
 func (s *concatSource) describe() string      { return fmt.Sprintf("Concat of %d DataFrames", len(s.dfs)) }
@@ -131,14 +135,15 @@ func (s *concatSource) npartitions() int {
 }
 
 func (s *concatSource) tasks(key graph.Key, i int, columns []string, steps []Step) ([]graph.Task, error) {
-	for _, d := range s.dfs {
-		if i >= d.NPartitions() {
-			i -= d.NPartitions()
-			continue
+	s.once.Do(func() {
+		for _, d := range s.dfs {
+			s.keys = append(s.keys, d.Keys()...)
 		}
-		return []graph.Task{pipelineTask(key, d.Keys()[i], columns, steps)}, nil
+	})
+	if i >= len(s.keys) {
+		return nil, fmt.Errorf("dataframe: concat: no partition %d", i)
 	}
-	return nil, fmt.Errorf("dataframe: concat: no partition %d", i)
+	return []graph.Task{pipelineTask(key, s.keys[i], columns, steps)}, nil
 }
 
 // shared is every input's tasks, each lowered once.
