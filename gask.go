@@ -10,6 +10,7 @@ import (
 
 	"github.com/gask-dev/gask/graph"
 	"github.com/gask-dev/gask/sched"
+	"github.com/gask-dev/gask/sched/procs"
 	schedsync "github.com/gask-dev/gask/sched/sync"
 	"github.com/gask-dev/gask/sched/threads"
 )
@@ -108,8 +109,9 @@ func DefaultScheduler() (sched.Scheduler, error) {
 	return s, nil
 }
 
-// SchedulerFromName returns the scheduler a name selects: "sync", "threads" or
-// "threads:N" (a pool of N goroutines).
+// SchedulerFromName returns the scheduler a name selects: "sync", "threads",
+// "threads:N" (a pool of N goroutines), "procs" or "procs:N" (N worker processes; the
+// program must call Main first, see Main).
 func SchedulerFromName(name string) (sched.Scheduler, error) {
 	base, arg, hasArg := strings.Cut(strings.TrimSpace(name), ":")
 	switch base {
@@ -127,8 +129,17 @@ func SchedulerFromName(name string) (sched.Scheduler, error) {
 			return nil, fmt.Errorf("scheduler %q: want threads:N with N a positive number of goroutines", name)
 		}
 		return threads.New(threads.Workers(n)), nil
+	case "procs", "processes", "multiprocessing":
+		if !hasArg {
+			return procs.New(), nil
+		}
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("scheduler %q: want procs:N with N a positive number of worker processes", name)
+		}
+		return procs.New(procs.Workers(n)), nil
 	}
-	return nil, fmt.Errorf("unknown scheduler %q: want sync, threads or threads:N", name)
+	return nil, fmt.Errorf("unknown scheduler %q: want sync, threads, threads:N, procs or procs:N", name)
 }
 
 // Compute computes a collection and returns its value.

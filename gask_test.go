@@ -303,7 +303,7 @@ func TestSchedulerChoice(t *testing.T) {
 	gask.SetDefaultScheduler(nil)
 	t.Setenv("GASK_SCHEDULER", "gpu")
 	_, err := gask.Delay1(inc)(gask.Value(1)).Compute(ctx)
-	if err == nil || !strings.Contains(err.Error(), `GASK_SCHEDULER: unknown scheduler "gpu": want sync, threads or threads:N`) {
+	if err == nil || !strings.Contains(err.Error(), `GASK_SCHEDULER: unknown scheduler "gpu": want sync, threads, threads:N, procs or procs:N`) {
 		t.Fatalf("bad env: %v", err)
 	}
 	for _, bad := range []string{"threads:0", "threads:x", "sync:2"} {

@@ -24,6 +24,11 @@ type EngineConfig struct {
 	Repanic bool
 	// Name is the scheduler name used in errors.
 	Name string
+	// Exec, when set, runs a task instead of calling its function in this process
+	// (the procs scheduler sends it to a worker process). runner is the runner's
+	// number (1..Runners, or 0 for a Wait caller); inputs are the dependencies'
+	// results in Deps order. Its result is held, measured and released like any other.
+	Exec func(ctx context.Context, runner int, t *graph.Task, inputs []any) (any, error)
 }
 
 type state uint8
@@ -411,12 +416,12 @@ func (e *Engine) run(t *task, worker int) {
 				e.finish(t, nil, 0, &TaskError{Key: t.key(), Func: t.spec.Func.String(), Err: &PanicError{Value: "re-panicked"}})
 			}
 		}()
-		v, err := e.call(t, inputs)
+		v, err := e.call(t, worker, inputs)
 		returned = true
 		e.done(t, v, err, info)
 		return
 	}
-	v, err := e.call(t, inputs)
+	v, err := e.call(t, worker, inputs)
 	e.done(t, v, err, info)
 }
 
@@ -439,7 +444,7 @@ func (e *Engine) done(t *task, v any, err error, info TaskInfo) {
 	e.finish(t, v, size, err)
 }
 
-func (e *Engine) call(t *task, inputs []any) (v any, err error) {
+func (e *Engine) call(t *task, worker int, inputs []any) (v any, err error) {
 	if !e.cfg.Repanic {
 		defer func() {
 			if r := recover(); r != nil {
@@ -451,6 +456,9 @@ func (e *Engine) call(t *task, inputs []any) (v any, err error) {
 				v = nil
 			}
 		}()
+	}
+	if e.cfg.Exec != nil {
+		return e.cfg.Exec(e.ctx, worker, t.spec, inputs)
 	}
 	args, err := t.spec.Arguments(inputs)
 	if err != nil {

@@ -1,0 +1,211 @@
+package codec
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Names of the built-in codecs.
+const (
+	Nil   = ""      // the nil value: no bytes
+	Gob   = "gob"   // encoding/gob of the value in an interface slot
+	Arrow = "arrow" // an arrow.RecordBatch as an Arrow IPC stream
+)
+
+// Value is an encoded value: the codec's name and its bytes.
+type Value struct {
+	Codec string
+	Data  []byte
+}
+
+// Size is the encoded size in bytes.
+func (v Value) Size() int64 { return int64(len(v.Data)) }
+
+type entry struct {
+	name string
+	enc  func(any) ([]byte, error)
+	dec  func([]byte) (any, error)
+}
+
+var registry struct {
+	sync.RWMutex
+	byType map[reflect.Type]*entry // concrete types, and concrete types matched to an interface
+	ifaces []ifaceEntry            // codecs registered for interface types
+	byName map[string]*entry
+}
+
+type ifaceEntry struct {
+	t reflect.Type
+	e *entry
+}
+
+// Register adds a codec for the values of type T under name. When T is an interface
+// type, the codec serves every concrete type that implements it (after the codecs of
+// concrete types). enc must not keep the value; dec returns a value its caller owns (a
+// reference-counted value carries one reference). Registering a name or a type twice
+// panics.
+func Register[T any](name string, enc func(T) ([]byte, error), dec func([]byte) (T, error)) {
+	t := reflect.TypeFor[T]()
+	e := &entry{
+		name: name,
+		enc:  func(v any) ([]byte, error) { return enc(v.(T)) },
+		dec:  func(b []byte) (any, error) { return dec(b) },
+	}
+	registry.Lock()
+	defer registry.Unlock()
+	if registry.byName == nil {
+		registry.byName = map[string]*entry{}
+		registry.byType = map[reflect.Type]*entry{}
+	}
+	if name == Nil || name == Gob || registry.byName[name] != nil {
+		panic(fmt.Sprintf("codec: codec %q registered twice", name))
+	}
+	registry.byName[name] = e
+	if t.Kind() == reflect.Interface {
+		registry.ifaces = append(registry.ifaces, ifaceEntry{t, e})
+		return
+	}
+	if registry.byType[t] != nil {
+		panic(fmt.Sprintf("codec: a codec for %s registered twice", t))
+	}
+	registry.byType[t] = e
+}
+
+func lookup(t reflect.Type) *entry {
+	registry.RLock()
+	e, ok := registry.byType[t]
+	registry.RUnlock()
+	if ok {
+		return e
+	}
+	registry.Lock()
+	defer registry.Unlock()
+	for _, ie := range registry.ifaces {
+		if t.Implements(ie.t) {
+			e = ie.e
+			break
+		}
+	}
+	if registry.byType == nil {
+		registry.byType = map[reflect.Type]*entry{}
+	}
+	registry.byType[t] = e // nil: gob, remembered too
+	return e
+}
+
+// box carries a value through gob in an interface slot, so its concrete type travels
+// with it.
+type box struct{ V any }
+
+// Encode encodes v with the codec registered for its type, or gob.
+func Encode(v any) (Value, error) {
+	if v == nil {
+		return Value{}, nil
+	}
+	if e := lookup(reflect.TypeOf(v)); e != nil {
+		b, err := e.enc(v)
+		if err != nil {
+			return Value{}, fmt.Errorf("codec: encode %T with %s: %w", v, e.name, err)
+		}
+		return Value{Codec: e.name, Data: b}, nil
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&box{v}); err != nil {
+		return Value{}, fmt.Errorf("codec: encode %T with gob: %w (a type carried in an interface must be registered: gask.RegisterType or gob.Register)", v, err)
+	}
+	return Value{Codec: Gob, Data: buf.Bytes()}, nil
+}
+
+// Decode decodes what Encode made.
+func Decode(v Value) (any, error) {
+	switch v.Codec {
+	case Nil:
+		return nil, nil
+	case Gob:
+		var b box
+		if err := gob.NewDecoder(bytes.NewReader(v.Data)).Decode(&b); err != nil {
+			return nil, fmt.Errorf("codec: decode gob (%d bytes): %w", len(v.Data), err)
+		}
+		return b.V, nil
+	}
+	registry.RLock()
+	e := registry.byName[v.Codec]
+	registry.RUnlock()
+	if e == nil {
+		return nil, fmt.Errorf("codec: unknown codec %q (is the package that registers it linked into this binary?)", v.Codec)
+	}
+	out, err := e.dec(v.Data)
+	if err != nil {
+		return nil, fmt.Errorf("codec: decode %s (%d bytes): %w", v.Codec, len(v.Data), err)
+	}
+	return out, nil
+}
+
+func init() {
+	Register[arrow.RecordBatch](Arrow, EncodeRecords1, DecodeRecord)
+}
+
+// EncodeRecords1 writes one record batch as an Arrow IPC stream.
+func EncodeRecords1(r arrow.RecordBatch) ([]byte, error) {
+	return EncodeRecords(r.Schema(), []arrow.RecordBatch{r})
+}
+
+// EncodeRecords writes record batches of one schema as an Arrow IPC stream.
+func EncodeRecords(schema *arrow.Schema, recs []arrow.RecordBatch) ([]byte, error) {
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(schema))
+	for _, r := range recs {
+		if err := w.Write(r); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// DecodeRecords reads every record batch of an Arrow IPC stream; the caller owns them.
+func DecodeRecords(b []byte) (*arrow.Schema, []arrow.RecordBatch, error) {
+	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(memory.DefaultAllocator))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Release()
+	var out []arrow.RecordBatch
+	for r.Next() {
+		rec := r.RecordBatch()
+		rec.Retain()
+		out = append(out, rec)
+	}
+	if err := r.Err(); err != nil {
+		for _, rec := range out {
+			rec.Release()
+		}
+		return nil, nil, err
+	}
+	return r.Schema(), out, nil
+}
+
+// DecodeRecord reads a stream of exactly one record batch.
+func DecodeRecord(b []byte) (arrow.RecordBatch, error) {
+	_, recs, err := DecodeRecords(b)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		for _, r := range recs {
+			r.Release()
+		}
+		return nil, fmt.Errorf("stream holds %d record batches, want 1", len(recs))
+	}
+	return recs[0], nil
+}

@@ -1,0 +1,289 @@
+package wire
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"fmt"
+	"io"
+	"math"
+	"net"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/encoding"
+
+	"github.com/gask-dev/gask/internal/codec"
+)
+
+// Protocol is the version of the messages below; a worker speaking another is refused.
+const Protocol = 1
+
+// Hello is a worker's answer to the handshake: what it is and what it can run.
+type Hello struct {
+	Protocol int
+	OS, Arch string
+	Digest   string   // SHA-256 of the worker's executable
+	Funcs    []string // registered function names, sorted
+	PID      int
+	Threads  int // tasks it runs at once
+}
+
+// Arg is one argument of a task: a literal value, or the result of dependency Input.
+type Arg struct {
+	Input int // dependency index, or -1 for a literal
+	Val   codec.Value
+}
+
+// Dep is a dependency of a task and where its result is: Addr "" is the worker the
+// task runs on, anything else the address of the worker holding it.
+type Dep struct {
+	Key  string
+	Addr string
+}
+
+// Run asks a worker to run one task and keep its result under Key.
+type Run struct {
+	Key     string
+	Func    string // registered name
+	Label   string
+	Args    []Arg
+	ArgsNil bool // call with the dependencies' results in order (graph.Task.Args nil)
+	Deps    []Dep
+}
+
+// Error is a task's failure as it crosses the wire.
+type Error struct {
+	Msg      string
+	StepKey  string // the step of a fused task that failed, if any
+	StepFunc string
+	Canceled bool // the task stopped because its context ended
+	Lost     string // a dependency's holder at this address could not be reached
+}
+
+// Ran is the answer to Run.
+type Ran struct {
+	Size int64 // measured bytes of the result
+	Err  *Error
+}
+
+// Get asks for a stored result.
+type Get struct{ Key string }
+
+// Chunk is one piece of a result in a Get stream; the first carries the codec name.
+type Chunk struct {
+	Codec string
+	Data  []byte
+	Total int64 // the encoded size, on the first chunk
+}
+
+// Free drops stored results.
+type Free struct{ Keys []string }
+
+// Empty is an empty message.
+type Empty struct{}
+
+// ChunkSize is the size of the pieces results stream in.
+const ChunkSize = 1 << 20
+
+// gobCodec encodes the messages above with gob. A Chunk's bytes are appended after a
+// small gob header without a second copy on the way in.
+type gobCodec struct{}
+
+func (gobCodec) Name() string { return "gask-gob" }
+
+func (gobCodec) Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, fmt.Errorf("wire: encode %T: %w", v, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (gobCodec) Unmarshal(data []byte, v any) error {
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(v); err != nil {
+		return fmt.Errorf("wire: decode %T: %w", v, err)
+	}
+	return nil
+}
+
+var _ encoding.Codec = gobCodec{}
+
+// Service is the gRPC name of the worker service.
+const Service = "gask.Worker"
+
+// WorkerServer is what a worker implements.
+type WorkerServer interface {
+	Hello(context.Context, *Empty) (*Hello, error)
+	Run(context.Context, *Run) (*Ran, error)
+	Get(*Get, grpc.ServerStreamingServer[Chunk]) error
+	Free(context.Context, *Free) (*Empty, error)
+}
+
+func unary[Req, Resp any](name string, call func(WorkerServer, context.Context, *Req) (*Resp, error)) grpc.MethodDesc {
+	return grpc.MethodDesc{
+		MethodName: name,
+		Handler: func(srv any, ctx context.Context, dec func(any) error, icpt grpc.UnaryServerInterceptor) (any, error) {
+			in := new(Req)
+			if err := dec(in); err != nil {
+				return nil, err
+			}
+			return call(srv.(WorkerServer), ctx, in)
+		},
+	}
+}
+
+var serviceDesc = grpc.ServiceDesc{
+	ServiceName: Service,
+	HandlerType: (*WorkerServer)(nil),
+	Methods: []grpc.MethodDesc{
+		unary("Hello", WorkerServer.Hello),
+		unary("Run", WorkerServer.Run),
+		unary("Free", WorkerServer.Free),
+	},
+	Streams: []grpc.StreamDesc{{
+		StreamName:    "Get",
+		ServerStreams: true,
+		Handler: func(srv any, stream grpc.ServerStream) error {
+			in := new(Get)
+			if err := stream.RecvMsg(in); err != nil {
+				return err
+			}
+			return srv.(WorkerServer).Get(in, &grpc.GenericServerStream[Get, Chunk]{ServerStream: stream})
+		},
+	}},
+}
+
+// Window sizes: large flow-control windows keep a Unix socket busy when big results
+// stream between processes.
+const window = 64 << 20
+
+// NewServer returns a gRPC server serving w.
+func NewServer(w WorkerServer) *grpc.Server {
+	s := grpc.NewServer(
+		grpc.ForceServerCodec(gobCodec{}),
+		grpc.MaxRecvMsgSize(math.MaxInt32),
+		grpc.MaxSendMsgSize(math.MaxInt32),
+		grpc.InitialWindowSize(window),
+		grpc.InitialConnWindowSize(window),
+		grpc.WriteBufferSize(1<<20),
+		grpc.ReadBufferSize(1<<20),
+	)
+	s.RegisterService(&serviceDesc, w)
+	return s
+}
+
+// Client calls a worker.
+type Client struct {
+	conn *grpc.ClientConn
+}
+
+// Dial connects to the worker listening on the Unix socket at path. It does not wait
+// for the worker: the first call does (see WaitForReady in Hello).
+func Dial(path string) (*Client, error) {
+	conn, err := grpc.NewClient("passthrough:///"+path,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithContextDialer(func(ctx context.Context, addr string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", path)
+		}),
+		grpc.WithDefaultCallOptions(
+			grpc.ForceCodec(gobCodec{}),
+			grpc.MaxCallRecvMsgSize(math.MaxInt32),
+			grpc.MaxCallSendMsgSize(math.MaxInt32),
+		),
+		grpc.WithInitialWindowSize(window),
+		grpc.WithInitialConnWindowSize(window),
+		grpc.WithWriteBufferSize(1<<20),
+		grpc.WithReadBufferSize(1<<20),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("wire: dial %s: %w", path, err)
+	}
+	return &Client{conn: conn}, nil
+}
+
+// Close closes the connection.
+func (c *Client) Close() error { return c.conn.Close() }
+
+func method(m string) string { return "/" + Service + "/" + m }
+
+// Hello waits until the worker answers (or ctx ends) and returns its handshake.
+func (c *Client) Hello(ctx context.Context) (*Hello, error) {
+	out := new(Hello)
+	err := c.conn.Invoke(ctx, method("Hello"), &Empty{}, out, grpc.WaitForReady(true))
+	return out, err
+}
+
+// Run runs a task on the worker.
+func (c *Client) Run(ctx context.Context, r *Run) (*Ran, error) {
+	out := new(Ran)
+	err := c.conn.Invoke(ctx, method("Run"), r, out)
+	return out, err
+}
+
+// Free drops stored results.
+func (c *Client) Free(ctx context.Context, keys []string) error {
+	return c.conn.Invoke(ctx, method("Free"), &Free{Keys: keys}, new(Empty))
+}
+
+// Get fetches a stored result's encoded bytes.
+func (c *Client) Get(ctx context.Context, key string) (codec.Value, error) {
+	stream, err := c.conn.NewStream(ctx, &serviceDesc.Streams[0], method("Get"))
+	if err != nil {
+		return codec.Value{}, err
+	}
+	if err := stream.SendMsg(&Get{Key: key}); err != nil {
+		return codec.Value{}, err
+	}
+	if err := stream.CloseSend(); err != nil {
+		return codec.Value{}, err
+	}
+	var v codec.Value
+	first := true
+	for {
+		ch := new(Chunk)
+		err := stream.RecvMsg(ch)
+		if err != nil {
+			if err == io.EOF {
+				break
+			}
+			return codec.Value{}, err
+		}
+		if first {
+			v.Codec = ch.Codec
+			if len(ch.Data) == int(ch.Total) {
+				v.Data = ch.Data
+			} else {
+				v.Data = make([]byte, 0, ch.Total)
+				v.Data = append(v.Data, ch.Data...)
+			}
+			first = false
+			continue
+		}
+		v.Data = append(v.Data, ch.Data...)
+	}
+	if first {
+		return codec.Value{}, fmt.Errorf("wire: get %s: empty stream", key)
+	}
+	return v, nil
+}
+
+// SendValue streams an encoded value in chunks.
+func SendValue(stream grpc.ServerStreamingServer[Chunk], v codec.Value) error {
+	total := int64(len(v.Data))
+	for off := 0; ; {
+		end := min(off+ChunkSize, len(v.Data))
+		ch := &Chunk{Data: v.Data[off:end]}
+		if off == 0 {
+			ch.Codec, ch.Total = v.Codec, total
+		}
+		if err := stream.Send(ch); err != nil {
+			return err
+		}
+		off = end
+		if off >= len(v.Data) {
+			return nil
+		}
+	}
+}

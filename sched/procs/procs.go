@@ -1,0 +1,400 @@
+package procs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gask-dev/gask/graph"
+	"github.com/gask-dev/gask/internal/codec"
+	"github.com/gask-dev/gask/internal/wire"
+	"github.com/gask-dev/gask/sched"
+)
+
+// Scheduler runs tasks in worker processes that re-execute this program's binary.
+type Scheduler struct {
+	workers      int
+	threads      int
+	retries      int
+	startTimeout time.Duration
+}
+
+// Option configures a Scheduler.
+type Option func(*Scheduler)
+
+// Workers sets the number of worker processes (default: one per core).
+func Workers(n int) Option { return func(s *Scheduler) { s.workers = max(n, 1) } }
+
+// Threads sets how many tasks each worker process runs at once (default 1).
+func Threads(n int) Option { return func(s *Scheduler) { s.threads = max(n, 1) } }
+
+// Retries sets how many times a task that kills its worker process is run again on a
+// new one before it fails with a *KilledWorkerError (default 3, as Dask's
+// allowed-failures).
+func Retries(n int) Option { return func(s *Scheduler) { s.retries = max(n, 0) } }
+
+// StartTimeout bounds a worker's start and handshake (default 30s).
+func StartTimeout(d time.Duration) Option { return func(s *Scheduler) { s.startTimeout = d } }
+
+// New returns a subprocess scheduler.
+func New(opts ...Option) *Scheduler {
+	s := &Scheduler{workers: runtime.NumCPU(), threads: 1, retries: 3, startTimeout: 30 * time.Second}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+func (s *Scheduler) String() string { return "procs" }
+
+// Open starts a session and its worker processes, which end with it.
+func (s *Scheduler) Open(ctx context.Context, cfg sched.Config) (sched.Session, error) {
+	if IsWorker() {
+		return nil, fmt.Errorf("procs: this process is a gask worker (%s is set): a worker does not start workers of its own", envWorker)
+	}
+	p, err := startPool(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	ss := &session{pool: p, retries: s.retries}
+	ss.frees = make(chan struct{}, 1)
+	ss.stopFree = make(chan struct{})
+	ss.freeDone = make(chan struct{})
+	go ss.freeLoop()
+	ss.Engine = sched.NewEngine(ctx, sched.EngineConfig{
+		Config: cfg, Runners: s.workers * s.threads, Name: "procs", Exec: ss.exec,
+	})
+	return ss, nil
+}
+
+// KilledWorkerError is the failure of a task whose worker process died while running
+// it, every time it was tried (Dask's KilledWorker).
+type KilledWorkerError struct {
+	Key      graph.Key
+	Func     string
+	Attempts int
+	Status   string   // how the last worker ended ("signal: killed", "exit status 2")
+	Stderr   []string // the last lines it wrote to stderr
+}
+
+func (e *KilledWorkerError) Error() string {
+	return fmt.Sprintf("procs: task %s (%s) killed its worker process %d times (last: %s)%s", e.Key, e.Func, e.Attempts, e.Status, stderrText(e.Stderr))
+}
+
+// UnshippableError is a task whose function cannot leave the process.
+type UnshippableError struct {
+	Key  graph.Key
+	Func string
+	Why  string
+}
+
+func (e *UnshippableError) Error() string {
+	return fmt.Sprintf("procs: task %s runs %s, %s", e.Key, e.Func, e.Why)
+}
+
+// session is the engine's loop with tasks sent to worker processes. The engine holds
+// *remote handles; the values stay in the workers until gathered.
+type session struct {
+	*sched.Engine
+	pool    *pool
+	retries int
+
+	freeMu   sync.Mutex
+	pending  map[*proc][]string
+	frees    chan struct{}
+	stopFree chan struct{}
+	freeDone chan struct{}
+}
+
+// Submit refuses graphs with tasks that cannot run in a worker, before anything runs.
+func (s *session) Submit(g *graph.Graph, pin []graph.Key) error {
+	have := make(map[string]bool, len(s.pool.funcs))
+	for _, n := range s.pool.funcs {
+		have[n] = true
+	}
+	for _, t := range g.Tasks() {
+		name := t.Func.Name()
+		switch {
+		case name == "":
+			return &UnshippableError{Key: t.Key, Func: t.Func.String(), Why: "a closure, which cannot leave the process: register the function (gask.Register(name, fn) in an init function, or graph.Register for a kernel) and use the registered one"}
+		case !have[name]:
+			return &UnshippableError{Key: t.Key, Func: name, Why: "which was registered after gask.Main ran, so worker processes lack it: register it in an init function or before gask.Main"}
+		}
+	}
+	return s.Engine.Submit(g, pin)
+}
+
+// Result gathers a finished key's value from the worker holding it.
+func (s *session) Result(key graph.Key) (any, error) {
+	v, err := s.Engine.Result(key)
+	if err != nil {
+		return nil, err
+	}
+	h, ok := v.(*remote)
+	if !ok {
+		return v, nil
+	}
+	return h.gather(s)
+}
+
+// Close ends the session and its worker processes.
+func (s *session) Close() error {
+	err := s.Engine.Close()
+	close(s.stopFree)
+	<-s.freeDone
+	s.pool.close()
+	return err
+}
+
+// Pids lists the session's worker processes (for tests of process cleanup).
+func (s *session) Pids() []int { return s.pool.pids() }
+
+// remote is a result held by a worker process: what the engine stores for a task. It
+// remembers how it was made, so a result lost with its worker is made again.
+type remote struct {
+	key    graph.Key
+	spec   *graph.Task
+	inputs []*remote
+	size   int64
+
+	mu      sync.Mutex
+	w       *proc // holder; nil once freed
+	freed   bool  // the engine released it
+	local   any   // the gathered value
+	gotten  bool
+	session *session
+}
+
+func (h *remote) SizeBytes() int64 { return h.size }
+
+func (h *remote) holder() *proc {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.w
+}
+
+// Release frees the result in its worker, and the gathered copy.
+func (h *remote) Release() {
+	h.mu.Lock()
+	w, local, gotten := h.w, h.local, h.gotten
+	h.freed, h.w, h.local, h.gotten = true, nil, nil, false
+	h.mu.Unlock()
+	if gotten {
+		release(local)
+	}
+	if w != nil && !w.dead.Load() {
+		h.session.free(w, string(h.key))
+	}
+}
+
+func (h *remote) gather(s *session) (any, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.gotten {
+		return h.local, nil
+	}
+	ctx := s.pool.ctx
+	for attempt := 0; ; attempt++ {
+		if err := s.ensureLocked(ctx, h); err != nil {
+			return nil, err
+		}
+		enc, err := h.w.client.Get(ctx, string(h.key))
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, context.Cause(ctx)
+			}
+			if attempt < s.retries && h.w.dead.Load() == false {
+				s.pool.lost(h.w)
+				continue
+			}
+			return nil, fmt.Errorf("procs: gather %s: %w", h.key, err)
+		}
+		v, err := codec.Decode(enc)
+		if err != nil {
+			return nil, fmt.Errorf("procs: gather %s: %w", h.key, err)
+		}
+		h.local, h.gotten = v, true
+		return v, nil
+	}
+}
+
+func (s *session) free(w *proc, key string) {
+	s.freeMu.Lock()
+	if s.pending == nil {
+		s.pending = map[*proc][]string{}
+	}
+	s.pending[w] = append(s.pending[w], key)
+	s.freeMu.Unlock()
+	select {
+	case s.frees <- struct{}{}:
+	default:
+	}
+}
+
+// freeLoop sends frees to the workers in batches, off the engine's lock.
+func (s *session) freeLoop() {
+	defer close(s.freeDone)
+	for {
+		select {
+		case <-s.stopFree:
+			return
+		case <-s.frees:
+		}
+		s.freeMu.Lock()
+		batch := s.pending
+		s.pending = nil
+		s.freeMu.Unlock()
+		for w, keys := range batch {
+			if w.dead.Load() {
+				continue
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			w.client.Free(ctx, keys) // a dead worker's results are gone anyway
+			cancel()
+		}
+	}
+}
+
+// exec runs one task in a worker process: the engine's Exec.
+func (s *session) exec(ctx context.Context, _ int, t *graph.Task, inputs []any) (any, error) {
+	h := &remote{key: t.Key, spec: t, inputs: make([]*remote, len(inputs)), session: s}
+	for i, in := range inputs {
+		r, ok := in.(*remote)
+		if !ok {
+			return nil, fmt.Errorf("procs: input %d of %s is %T, not a worker's result", i, t.Key, in)
+		}
+		h.inputs[i] = r
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := s.run(ctx, h); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// ensureLocked makes sure h's result is held by a live worker, making it again when it
+// was lost (or freed, when lineage needs it). h.mu is held.
+func (s *session) ensureLocked(ctx context.Context, h *remote) error {
+	if h.w != nil && !h.w.dead.Load() {
+		return nil
+	}
+	return s.run(ctx, h)
+}
+
+// run runs h's task on a worker, retrying on new workers when its worker dies. h.mu
+// is held.
+func (s *session) run(ctx context.Context, h *remote) error {
+	t := h.spec
+	req := &wire.Run{Key: string(t.Key), Func: t.Func.Name(), Label: t.Func.String(), ArgsNil: t.Args == nil}
+	if t.Args != nil {
+		req.Args = make([]wire.Arg, len(t.Args))
+		for i, a := range t.Args {
+			if in, ok := a.(graph.Input); ok {
+				req.Args[i] = wire.Arg{Input: int(in)}
+				continue
+			}
+			v, err := codec.Encode(a)
+			if err != nil {
+				return fmt.Errorf("procs: argument %d of %s: %w", i, t.Key, err)
+			}
+			req.Args[i] = wire.Arg{Input: -1, Val: v}
+		}
+	}
+	kills, losses := 0, 0
+	var last *proc
+	for {
+		// Every input must be held by a live worker; lost ones are made again.
+		var revived []*remote
+		for _, in := range h.inputs {
+			in.mu.Lock()
+			wasLost := in.w == nil || in.w.dead.Load()
+			err := s.ensureLocked(ctx, in)
+			if err == nil && wasLost && in.freed {
+				revived = append(revived, in)
+			}
+			in.mu.Unlock()
+			if err != nil {
+				return err
+			}
+		}
+		w, err := s.pool.acquire(ctx, h.inputs)
+		if err != nil {
+			return err
+		}
+		req.Deps = make([]wire.Dep, len(h.inputs))
+		for i, in := range h.inputs {
+			d := wire.Dep{Key: string(in.key)}
+			if hw := in.holder(); hw != w {
+				d.Addr = hw.addr
+			}
+			req.Deps[i] = d
+		}
+		ran, err := w.client.Run(ctx, req)
+		s.pool.done(w)
+		for _, in := range revived { // needed only for this run
+			in.mu.Lock()
+			if in.freed && in.w != nil {
+				s.free(in.w, string(in.key))
+				in.w = nil
+			}
+			in.mu.Unlock()
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			// The call failed: the worker process died under the task.
+			last = w
+			s.pool.lost(w)
+			kills++
+			if kills > s.retries {
+				return &KilledWorkerError{Key: t.Key, Func: t.Func.String(), Attempts: kills, Status: last.status(), Stderr: last.stderr.last()}
+			}
+			continue
+		}
+		if e := ran.Err; e != nil {
+			if e.Lost != "" && losses < 10*(s.retries+1) {
+				// An input's holder died; the next round makes it again.
+				losses++
+				if lw := s.pool.byAddr(e.Lost); lw != nil {
+					s.pool.lost(lw)
+				} else {
+					time.Sleep(10 * time.Millisecond)
+				}
+				continue
+			}
+			return remoteError(ctx, e)
+		}
+		if h.size != ran.Size { // a remade result keeps its size; only the first run sets it
+			h.size = ran.Size
+		}
+		h.w, h.freed = w, false
+		return nil
+	}
+}
+
+// remoteErr is an error that happened in a worker process.
+type remoteErr struct{ msg string }
+
+func (e *remoteErr) Error() string { return e.msg }
+
+func remoteError(ctx context.Context, e *wire.Error) error {
+	var err error = &remoteErr{e.Msg}
+	if e.Canceled && ctx.Err() != nil {
+		err = context.Cause(ctx)
+		if !errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("%w: %w", context.Canceled, err)
+		}
+	}
+	if e.StepKey != "" {
+		return &graph.StepError{Key: graph.Key(e.StepKey), Func: e.StepFunc, Err: err}
+	}
+	return err
+}
+
+var _ = strings.Join

@@ -1,0 +1,354 @@
+package procs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gask-dev/gask"
+	"github.com/gask-dev/gask/graph"
+	"github.com/gask-dev/gask/sched"
+	"github.com/gask-dev/gask/sched/procs"
+)
+
+func TestMain(m *testing.M) {
+	switch os.Getenv("GASK_PROCS_TEST") {
+	case "nohook":
+		if procs.IsWorker() {
+			time.Sleep(time.Hour) // never reaches gask.MainTest: the watchdog ends it
+		}
+	case "driver-panic":
+		if !procs.IsWorker() {
+			panicDriver()
+		}
+	}
+	gask.MainTest(m)
+	goleak.VerifyTestMain(m)
+}
+
+func init() {
+	graph.Register("procs_test.inc", func(_ context.Context, args []any) (any, error) {
+		return args[0].(int) + 1, nil
+	})
+	graph.Register("procs_test.sum", func(_ context.Context, args []any) (any, error) {
+		s := 0
+		for _, a := range args {
+			s += a.(int)
+		}
+		return s, nil
+	})
+	graph.Register("procs_test.pid", func(_ context.Context, args []any) (any, error) {
+		return os.Getpid(), nil
+	})
+	graph.Register("procs_test.fail", func(_ context.Context, args []any) (any, error) {
+		return nil, fmt.Errorf("bad input %v", args[0])
+	})
+	graph.Register("procs_test.panic", func(_ context.Context, args []any) (any, error) {
+		var m map[string]int
+		m["x"] = 1
+		return nil, nil
+	})
+	graph.Register("procs_test.sleep", func(ctx context.Context, args []any) (any, error) {
+		select {
+		case <-time.After(time.Minute):
+			return 0, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	})
+	// dieOnce kills its worker process the first time it runs (marked by a file), then
+	// returns its input.
+	graph.Register("procs_test.dieOnce", func(_ context.Context, args []any) (any, error) {
+		marker := args[0].(string)
+		if _, err := os.Stat(marker); err != nil {
+			os.WriteFile(marker, nil, 0o600)
+			fmt.Fprintln(os.Stderr, "dieOnce: killing my worker")
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			time.Sleep(time.Minute)
+		}
+		return args[1].(int) * 10, nil
+	})
+	graph.Register("procs_test.dieAlways", func(_ context.Context, args []any) (any, error) {
+		fmt.Fprintln(os.Stderr, "dieAlways: about to exit")
+		os.Exit(7)
+		return nil, nil
+	})
+	graph.Register("procs_test.record", func(_ context.Context, args []any) (any, error) {
+		n := args[0].(int)
+		b := array.NewInt64Builder(memory.DefaultAllocator)
+		defer b.Release()
+		for i := range n {
+			b.Append(int64(i))
+		}
+		col := b.NewArray()
+		defer col.Release()
+		sch := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}}, nil)
+		return array.NewRecordBatch(sch, []arrow.Array{col}, int64(n)), nil
+	})
+	graph.Register("procs_test.rowsum", func(_ context.Context, args []any) (any, error) {
+		s := int64(0)
+		for _, a := range args {
+			rec := a.(arrow.RecordBatch)
+			for _, v := range rec.Column(0).(*array.Int64).Int64Values() {
+				s += v
+			}
+		}
+		return s, nil
+	})
+}
+
+func reg(name string) graph.Func { return graph.Registered("procs_test." + name) }
+
+// run computes out of g on a new procs session and returns its value and the
+// session's worker pids.
+func run(t *testing.T, ctx context.Context, s sched.Scheduler, g *graph.Graph, out graph.Key) (any, []int, error) {
+	t.Helper()
+	sess, err := s.Open(ctx, sched.Config{FailFast: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	pids := sess.(interface{ Pids() []int }).Pids()
+	defer func() {
+		sess.Close()
+		checkGone(t, pids)
+	}()
+	if err := sess.Submit(g, []graph.Key{out}); err != nil {
+		return nil, pids, err
+	}
+	if _, err := sess.Wait(ctx, []graph.Key{out}, 1); err != nil {
+		return nil, pids, err
+	}
+	v, err := sess.Result(out)
+	if r, ok := v.(sched.Retainer); ok {
+		r.Retain()
+	}
+	return v, pids, err
+}
+
+// checkGone fails unless every process in pids has exited.
+func checkGone(t *testing.T, pids []int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for _, pid := range pids {
+		for syscall.Kill(pid, 0) == nil {
+			if time.Now().After(deadline) {
+				t.Errorf("worker process %d is still alive", pid)
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+func chain(n int) (*graph.Graph, graph.Key) {
+	g := graph.New(2*n + 1)
+	var leaves []graph.Key
+	for i := range n {
+		k := graph.Key(fmt.Sprintf("inc-%d", i))
+		g.Add(graph.Task{Key: k, Func: reg("inc"), Args: []any{i}})
+		k2 := graph.Key(fmt.Sprintf("inc2-%d", i))
+		g.Add(graph.Task{Key: k2, Func: reg("inc"), Deps: []graph.Key{k}})
+		leaves = append(leaves, k2)
+	}
+	g.Add(graph.Task{Key: "total", Func: reg("sum"), Deps: leaves})
+	return g, "total"
+}
+
+func TestRunsInWorkerProcesses(t *testing.T) {
+	ctx := context.Background()
+	g, out := chain(50)
+	v, pids, err := run(t, ctx, procs.New(procs.Workers(2)), g, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sum of (i+2) for i < 50
+	if v != 50*49/2+100 {
+		t.Fatalf("got %v", v)
+	}
+	if len(pids) != 2 {
+		t.Fatalf("pids %v", pids)
+	}
+	g2 := graph.New(1)
+	g2.Add(graph.Task{Key: "pid", Func: reg("pid")})
+	v, pids, err = run(t, ctx, procs.New(procs.Workers(1)), g2, "pid")
+	if err != nil || v == os.Getpid() || v != pids[0] {
+		t.Fatalf("pid task ran in %v (err %v), workers %v, driver %d", v, err, pids, os.Getpid())
+	}
+}
+
+func TestArrowResultsMoveBetweenWorkers(t *testing.T) {
+	ctx := context.Background()
+	g := graph.New(8)
+	var parts []graph.Key
+	for i := range 6 {
+		k := graph.Key(fmt.Sprintf("rec-%d", i))
+		g.Add(graph.Task{Key: k, Func: reg("record"), Args: []any{1000 * (i + 1)}})
+		parts = append(parts, k)
+	}
+	g.Add(graph.Task{Key: "rows", Func: reg("rowsum"), Deps: parts})
+	g.Add(graph.Task{Key: "last", Func: graph.Registered("graph.literal"), Args: []any{graph.Input(0)}, Deps: []graph.Key{"rec-5"}})
+	v, _, err := run(t, ctx, procs.New(procs.Workers(2)), g, "rows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want int64
+	for i := range 6 {
+		n := int64(1000 * (i + 1))
+		want += n * (n - 1) / 2
+	}
+	if v != want {
+		t.Fatalf("got %v want %d", v, want)
+	}
+	// a record gathered to the driver
+	v, _, err = run(t, ctx, procs.New(procs.Workers(2)), g, "rec-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := v.(arrow.RecordBatch)
+	defer rec.Release()
+	if rec.NumRows() != 3000 || rec.Column(0).(*array.Int64).Value(2999) != 2999 {
+		t.Fatalf("got %v", rec)
+	}
+}
+
+func TestTaskErrorsNameTheTask(t *testing.T) {
+	ctx := context.Background()
+	g := graph.New(2)
+	g.Add(graph.Task{Key: "bad", Func: reg("fail"), Args: []any{"x.csv"}})
+	_, _, err := run(t, ctx, procs.New(procs.Workers(1)), g, "bad")
+	var te *sched.TaskError
+	if !errors.As(err, &te) || te.Key != "bad" || !strings.Contains(err.Error(), "bad input x.csv") {
+		t.Fatalf("got %v", err)
+	}
+	g = graph.New(2)
+	g.Add(graph.Task{Key: "boom", Func: reg("panic")})
+	_, _, err = run(t, ctx, procs.New(procs.Workers(1)), g, "boom")
+	if !errors.As(err, &te) || te.Key != "boom" || !strings.Contains(err.Error(), "panic: assignment to entry in nil map") || !strings.Contains(err.Error(), "procs_test.go") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestClosureRefusedBeforeAnythingRuns(t *testing.T) {
+	ctx := context.Background()
+	marker := filepath.Join(t.TempDir(), "ran")
+	g := graph.New(2)
+	g.Add(graph.Task{Key: "first", Func: reg("dieOnce"), Args: []any{marker, 1}})
+	g.Add(graph.Task{Key: "mine", Func: graph.Closure("main.myFunc", func(context.Context, []any) (any, error) { return 1, nil }), Deps: []graph.Key{"first"}})
+	_, _, err := run(t, ctx, procs.New(procs.Workers(1)), g, "mine")
+	var ue *procs.UnshippableError
+	if !errors.As(err, &ue) || ue.Key != "mine" || !strings.Contains(err.Error(), "main.myFunc") || !strings.Contains(err.Error(), "gask.Register") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("a task ran although the graph was refused")
+	}
+}
+
+func TestKilledWorkerIsReplacedAndLostResultsRecomputed(t *testing.T) {
+	ctx := context.Background()
+	marker := filepath.Join(t.TempDir(), "died")
+	// x is made on the one worker; y kills that worker (losing x) the first time.
+	g := graph.New(3)
+	g.Add(graph.Task{Key: "x", Func: reg("inc"), Args: []any{4}})
+	g.Add(graph.Task{Key: "y", Func: reg("dieOnce"), Args: []any{marker, graph.Input(0)}, Deps: []graph.Key{"x"}})
+	g.Add(graph.Task{Key: "z", Func: reg("sum"), Deps: []graph.Key{"y", "x"}})
+	v, _, err := run(t, ctx, procs.New(procs.Workers(1)), g, "z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != 55 {
+		t.Fatalf("got %v, want 55", v)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("the worker was never killed")
+	}
+}
+
+func TestTaskThatKillsEveryWorkerFails(t *testing.T) {
+	ctx := context.Background()
+	g := graph.New(1)
+	g.Add(graph.Task{Key: "doomed", Func: reg("dieAlways")})
+	_, _, err := run(t, ctx, procs.New(procs.Workers(1), procs.Retries(2)), g, "doomed")
+	var ke *procs.KilledWorkerError
+	if !errors.As(err, &ke) || ke.Key != "doomed" || ke.Attempts != 3 || ke.Status != "exit status 7" {
+		t.Fatalf("got %v", err)
+	}
+	if !strings.Contains(err.Error(), "dieAlways: about to exit") {
+		t.Fatalf("no stderr in %v", err)
+	}
+}
+
+func TestCancellationStopsTasksAndWorkers(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	g := graph.New(1)
+	g.Add(graph.Task{Key: "slow", Func: reg("sleep")})
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	_, _, err := run(t, ctx, procs.New(procs.Workers(2)), g, "slow")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v", err)
+	}
+	if time.Since(start) > 20*time.Second {
+		t.Fatalf("cancellation took %v", time.Since(start))
+	}
+}
+
+func TestBinaryWithoutHookFailsFast(t *testing.T) {
+	t.Setenv("GASK_PROCS_TEST", "nohook")
+	t.Setenv("GASK_WORKER_HOOK_WAIT", "200ms")
+	start := time.Now()
+	_, err := procs.New(procs.Workers(1)).Open(context.Background(), sched.Config{})
+	if err == nil || !strings.Contains(err.Error(), "gask.Main()") || !strings.Contains(err.Error(), "never called") {
+		t.Fatalf("got %v", err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Fatalf("took %v", time.Since(start))
+	}
+}
+
+func panicDriver() {
+	sess, err := procs.New(procs.Workers(2)).Open(context.Background(), sched.Config{})
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	for _, p := range sess.(interface{ Pids() []int }).Pids() {
+		fmt.Println("pid", p)
+	}
+	panic("driver panics with workers running")
+}
+
+func TestNoWorkerOutlivesAPanickingDriver(t *testing.T) {
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), "GASK_PROCS_TEST=driver-panic")
+	out, err := cmd.Output()
+	if err == nil {
+		t.Fatalf("the driver did not panic: %s", out)
+	}
+	var pids []int
+	for _, line := range strings.Split(string(out), "\n") {
+		if p, ok := strings.CutPrefix(line, "pid "); ok {
+			n, _ := strconv.Atoi(p)
+			pids = append(pids, n)
+		}
+	}
+	if len(pids) != 2 {
+		t.Fatalf("driver output %q", out)
+	}
+	checkGone(t, pids)
+}

@@ -1,0 +1,322 @@
+package procs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/gask-dev/gask/graph"
+	"github.com/gask-dev/gask/internal/codec"
+	"github.com/gask-dev/gask/internal/wire"
+	"github.com/gask-dev/gask/sched"
+)
+
+// The environment a worker process is started with.
+const (
+	envWorker  = "GASK_WORKER"         // set (to the protocol version) in a worker
+	envSocket  = "GASK_WORKER_SOCKET"  // the Unix socket path it serves on
+	envThreads = "GASK_WORKER_THREADS" // tasks it runs at once
+	// lifelineFD is the inherited socket whose end-of-file tells a worker that its
+	// driver is gone (closed the session, exited, or was killed).
+	lifelineFD = 3
+	// exitNoHook is a worker's exit status when its binary never entered worker mode.
+	exitNoHook = 78
+)
+
+// hookWait is how long a worker process may take from start to gask.Main before it
+// concludes that its binary lacks the hook; GASK_WORKER_HOOK_WAIT (a Go duration)
+// changes it.
+func hookWait() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("GASK_WORKER_HOOK_WAIT")); err == nil && d > 0 {
+		return d
+	}
+	return 10 * time.Second
+}
+
+var serving atomic.Bool
+
+// IsWorker reports whether this process was started as a gask worker.
+func IsWorker() bool { return os.Getenv(envWorker) != "" }
+
+func init() {
+	if !IsWorker() {
+		return
+	}
+	// A binary without the hook would run the user's program (or tests) instead of
+	// serving: stop it, with a status the driver explains.
+	go func() {
+		time.Sleep(hookWait())
+		if !serving.Load() {
+			fmt.Fprintln(os.Stderr, "gask: this process was started as a gask worker, but its main never called gask.Main() (or its TestMain gask.MainTest(m)); call it first")
+			os.Exit(exitNoHook)
+		}
+	}()
+}
+
+// Serve turns the process into a worker when it was started as one: it serves tasks
+// until its driver goes away, then exits, and never returns. In any other process it
+// returns at once. gask.Main and gask.MainTest call it.
+func Serve() {
+	if !IsWorker() {
+		return
+	}
+	serving.Store(true)
+	if err := serve(); err != nil {
+		fmt.Fprintf(os.Stderr, "gask worker %d: %v\n", os.Getpid(), err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+func serve() error {
+	path := os.Getenv(envSocket)
+	if path == "" {
+		return fmt.Errorf("%s is not set", envSocket)
+	}
+	threads, _ := strconv.Atoi(os.Getenv(envThreads))
+	lifeline := os.NewFile(lifelineFD, "lifeline")
+	if lifeline == nil {
+		return errors.New("no lifeline socket on fd 3")
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return err
+	}
+	// Listening: tell the driver it may connect.
+	if _, err := lifeline.Write([]byte{'r'}); err != nil {
+		return fmt.Errorf("lifeline: %w", err)
+	}
+	w := newWorker(max(threads, 1))
+	srv := wire.NewServer(w)
+	go func() {
+		// The driver never writes; a read returns when it closes its end or dies.
+		io.Copy(io.Discard, lifeline)
+		os.Remove(path)
+		os.Exit(0)
+	}()
+	return srv.Serve(ln)
+}
+
+var exeDigest = sync.OnceValues(func() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+})
+
+// workerServer is the worker side of the protocol: it runs tasks and keeps their
+// results until the driver frees them.
+type workerServer struct {
+	threads int
+
+	mu    sync.Mutex
+	store map[string]any
+	peers map[string]*wire.Client
+}
+
+func newWorker(threads int) *workerServer {
+	go exeDigest() // in the background while the driver connects
+	return &workerServer{threads: threads, store: map[string]any{}, peers: map[string]*wire.Client{}}
+}
+
+func (w *workerServer) Hello(context.Context, *wire.Empty) (*wire.Hello, error) {
+	d, err := exeDigest()
+	if err != nil {
+		return nil, fmt.Errorf("digest of the executable: %w", err)
+	}
+	return &wire.Hello{
+		Protocol: wire.Protocol, OS: runtime.GOOS, Arch: runtime.GOARCH, Digest: d,
+		Funcs: graph.RegisteredNames(), PID: os.Getpid(), Threads: w.threads,
+	}, nil
+}
+
+func (w *workerServer) peer(addr string) (*wire.Client, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if c := w.peers[addr]; c != nil {
+		return c, nil
+	}
+	c, err := wire.Dial(addr)
+	if err != nil {
+		return nil, err
+	}
+	w.peers[addr] = c
+	return c, nil
+}
+
+func release(v any) {
+	if r, ok := v.(sched.Releaser); ok {
+		r.Release()
+	}
+}
+
+// inputs gathers a task's dependencies: borrowed from the store, or fetched from the
+// worker holding them (owned, in fetched, for the caller to release).
+func (w *workerServer) inputs(ctx context.Context, deps []wire.Dep) (in []any, fetched []any, lost string, err error) {
+	in = make([]any, len(deps))
+	for i, d := range deps {
+		if d.Addr == "" {
+			w.mu.Lock()
+			v, ok := w.store[d.Key]
+			w.mu.Unlock()
+			if !ok {
+				return in, fetched, "", fmt.Errorf("input %s is not held by this worker", d.Key)
+			}
+			in[i] = v
+			continue
+		}
+		c, err := w.peer(d.Addr)
+		if err != nil {
+			return in, fetched, d.Addr, err
+		}
+		enc, err := c.Get(ctx, d.Key)
+		if err != nil {
+			if ctx.Err() != nil {
+				return in, fetched, "", ctx.Err()
+			}
+			return in, fetched, d.Addr, fmt.Errorf("fetch %s from %s: %w", d.Key, d.Addr, err)
+		}
+		v, err := codec.Decode(enc)
+		if err != nil {
+			return in, fetched, "", fmt.Errorf("input %s: %w", d.Key, err)
+		}
+		in[i] = v
+		fetched = append(fetched, v)
+	}
+	return in, fetched, "", nil
+}
+
+func (w *workerServer) Run(ctx context.Context, r *wire.Run) (*wire.Ran, error) {
+	in, fetched, lost, err := w.inputs(ctx, r.Deps)
+	defer func() {
+		for _, v := range fetched {
+			release(v)
+		}
+	}()
+	if err != nil {
+		return &wire.Ran{Err: &wire.Error{Msg: err.Error(), Lost: lost, Canceled: ctx.Err() != nil}}, nil
+	}
+	args := in
+	if !r.ArgsNil {
+		args = make([]any, len(r.Args))
+		for i, a := range r.Args {
+			if a.Input >= 0 {
+				if a.Input >= len(in) {
+					return &wire.Ran{Err: &wire.Error{Msg: fmt.Sprintf("argument %d refers to dependency %d of %d", i, a.Input, len(in))}}, nil
+				}
+				args[i] = in[a.Input]
+				continue
+			}
+			v, err := codec.Decode(a.Val)
+			if err != nil {
+				return &wire.Ran{Err: &wire.Error{Msg: fmt.Sprintf("argument %d: %v", i, err)}}, nil
+			}
+			args[i] = v
+			fetched = append(fetched, v) // literals are owned here too
+		}
+	}
+	v, err := call(ctx, graph.Registered(r.Func), args)
+	var size int64
+	if err == nil {
+		size, err = measure(v)
+	}
+	if err != nil {
+		e := &wire.Error{Msg: err.Error(), Canceled: ctx.Err() != nil && errors.Is(err, ctx.Err())}
+		var se *graph.StepError
+		if errors.As(err, &se) {
+			e.StepKey, e.StepFunc, e.Msg = string(se.Key), se.Func, se.Err.Error()
+		}
+		return &wire.Ran{Err: e}, nil
+	}
+	w.mu.Lock()
+	old, had := w.store[r.Key]
+	w.store[r.Key] = v
+	w.mu.Unlock()
+	if had {
+		release(old)
+	}
+	return &wire.Ran{Size: size}, nil
+}
+
+// call runs a registered function, turning a panic into an error as the local
+// schedulers do.
+func call(ctx context.Context, f graph.Func, args []any) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if sp, ok := r.(*graph.StepPanic); ok {
+				err = &graph.StepError{Key: sp.Key, Func: sp.Func, Err: &sched.PanicError{Value: sp.Value, Stack: debug.Stack()}}
+			} else {
+				err = &sched.PanicError{Value: r, Stack: debug.Stack()}
+			}
+			v = nil
+		}
+	}()
+	return f.Call(ctx, args)
+}
+
+func measure(v any) (size int64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("measuring the result's size: %v", r)
+			release(v)
+		}
+	}()
+	return sched.SizeOf(v), nil
+}
+
+func (w *workerServer) Get(g *wire.Get, stream grpc.ServerStreamingServer[wire.Chunk]) error {
+	w.mu.Lock()
+	v, ok := w.store[g.Key]
+	if r, isR := v.(sched.Retainer); ok && isR {
+		r.Retain() // a Free racing with this Get must not free it under the encoder
+		defer r.Release()
+	}
+	w.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("gask worker %d: no result %s", os.Getpid(), g.Key)
+	}
+	enc, err := codec.Encode(v)
+	if err != nil {
+		return fmt.Errorf("result %s: %w", g.Key, err)
+	}
+	return wire.SendValue(stream, enc)
+}
+
+func (w *workerServer) Free(_ context.Context, f *wire.Free) (*wire.Empty, error) {
+	w.mu.Lock()
+	var drop []any
+	for _, k := range f.Keys {
+		if v, ok := w.store[k]; ok {
+			drop = append(drop, v)
+			delete(w.store, k)
+		}
+	}
+	w.mu.Unlock()
+	for _, v := range drop {
+		release(v)
+	}
+	return &wire.Empty{}, nil
+}
