@@ -4,7 +4,10 @@
 package schedtest
 
 import (
+	"fmt"
+	"os"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -15,21 +18,33 @@ import (
 	"github.com/gask-dev/gask/sched/threads"
 )
 
+// Procs is the matrix's subprocess scheduler: 2 worker processes, kept between
+// sessions so a suite of many small computations does not start processes for each.
+var Procs = procs.New(procs.Workers(2), procs.KeepAlive(time.Minute))
+
 // Main is TestMain for a package whose tests use All: the test binary serves as its
-// own worker processes (gask.MainTest), and goroutine leaks fail the run.
+// own worker processes (gask.MainTest), the kept workers are stopped after the tests,
+// and goroutine leaks fail the run.
 func Main(m *testing.M) {
 	gask.MainTest(m)
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	Procs.Close()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: errors on successful test run: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
-// All returns the schedulers of the matrix: sync, threads (3 goroutines) and procs (2
-// worker processes).
+// All returns the schedulers of the matrix: sync, threads (3 goroutines) and procs.
 func All() []sched.Scheduler {
-	return []sched.Scheduler{schedsync.New(), threads.New(threads.Workers(3)), procs.New(procs.Workers(2))}
+	return []sched.Scheduler{schedsync.New(), threads.New(threads.Workers(3)), Procs}
 }
 
-// Local returns the in-process schedulers, for tests of closures, which cannot leave
-// the process by design.
+// Local returns the in-process schedulers, for what cannot leave the process by
+// design (closures, unregistered functions).
 func Local() []sched.Scheduler {
 	return []sched.Scheduler{schedsync.New(), threads.New(threads.Workers(3))}
 }

@@ -57,7 +57,7 @@ type Error struct {
 	Msg      string
 	StepKey  string // the step of a fused task that failed, if any
 	StepFunc string
-	Canceled bool // the task stopped because its context ended
+	Canceled bool   // the task stopped because its context ended
 	Lost     string // a dependency's holder at this address could not be reached
 }
 
@@ -118,6 +118,8 @@ type WorkerServer interface {
 	Run(context.Context, *Run) (*Ran, error)
 	Get(*Get, grpc.ServerStreamingServer[Chunk]) error
 	Free(context.Context, *Free) (*Empty, error)
+	// Clear drops every stored result (a pool kept alive between sessions).
+	Clear(context.Context, *Empty) (*Empty, error)
 }
 
 func unary[Req, Resp any](name string, call func(WorkerServer, context.Context, *Req) (*Resp, error)) grpc.MethodDesc {
@@ -140,6 +142,7 @@ var serviceDesc = grpc.ServiceDesc{
 		unary("Hello", WorkerServer.Hello),
 		unary("Run", WorkerServer.Run),
 		unary("Free", WorkerServer.Free),
+		unary("Clear", WorkerServer.Clear),
 	},
 	Streams: []grpc.StreamDesc{{
 		StreamName:    "Get",
@@ -225,6 +228,11 @@ func (c *Client) Run(ctx context.Context, r *Run) (*Ran, error) {
 // Free drops stored results.
 func (c *Client) Free(ctx context.Context, keys []string) error {
 	return c.conn.Invoke(ctx, method("Free"), &Free{Keys: keys}, new(Empty))
+}
+
+// Clear drops every stored result.
+func (c *Client) Clear(ctx context.Context) error {
+	return c.conn.Invoke(ctx, method("Clear"), &Empty{}, new(Empty))
 }
 
 // Get fetches a stored result's encoded bytes.

@@ -109,7 +109,8 @@ type pool struct {
 	procs   []*proc // by slot; nil while (re)starting
 	started int     // processes started, for socket names
 	closed  bool
-	ctx     context.Context
+	ctx     context.Context // the pool's own: restarts outlive a session's context
+	cancel  context.CancelFunc
 }
 
 func startPool(ctx context.Context, cfg *Scheduler) (*pool, error) {
@@ -121,7 +122,8 @@ func startPool(ctx context.Context, cfg *Scheduler) (*pool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("procs: %w", err)
 	}
-	p := &pool{cfg: cfg, exe: exe, dir: dir, funcs: driverFuncs(), procs: make([]*proc, cfg.workers), ctx: ctx}
+	p := &pool{cfg: cfg, exe: exe, dir: dir, funcs: driverFuncs(), procs: make([]*proc, cfg.workers)}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.cond.L = &p.mu
 	errs := make([]error, cfg.workers)
 	var wg sync.WaitGroup
@@ -468,7 +470,36 @@ func (p *pool) pids() []int {
 	return out
 }
 
+// healthy reports whether every slot has a live process.
+func (p *pool) healthy() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, w := range p.procs {
+		if w == nil || w.dead.Load() || w.running > 0 {
+			return false
+		}
+	}
+	return !p.closed
+}
+
+// clear drops every result the workers hold, for the next session.
+func (p *pool) clear() error {
+	p.mu.Lock()
+	ws := slices.Clone(p.procs)
+	p.mu.Unlock()
+	for _, w := range ws {
+		ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+		err := w.client.Clear(ctx)
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (p *pool) close() {
+	p.cancel()
 	p.mu.Lock()
 	p.closed = true
 	ws := slices.Clone(p.procs)

@@ -17,6 +17,9 @@ import (
 
 // Scheduler runs tasks in worker processes that re-execute this program's binary.
 type Scheduler struct {
+	keepAlive    time.Duration
+	mu           sync.Mutex
+	idle         []*idlePool
 	workers      int
 	threads      int
 	retries      int
@@ -40,6 +43,67 @@ func Retries(n int) Option { return func(s *Scheduler) { s.retries = max(n, 0) }
 // StartTimeout bounds a worker's start and handshake (default 30s).
 func StartTimeout(d time.Duration) Option { return func(s *Scheduler) { s.startTimeout = d } }
 
+// KeepAlive keeps a session's worker processes for d after it closes, for the next
+// session to reuse (their results are cleared), instead of stopping them with it.
+// Close stops kept processes at once. It suits programs and test suites that compute
+// many small things in a row; the default (0) leaves no process behind a session.
+func KeepAlive(d time.Duration) Option { return func(s *Scheduler) { s.keepAlive = d } }
+
+type idlePool struct {
+	p     *pool
+	timer *time.Timer
+}
+
+// Close stops the worker processes KeepAlive kept. The scheduler stays usable.
+func (s *Scheduler) Close() error {
+	s.mu.Lock()
+	idle := s.idle
+	s.idle = nil
+	s.mu.Unlock()
+	for _, ip := range idle {
+		ip.timer.Stop()
+		ip.p.close()
+	}
+	return nil
+}
+
+// take returns a kept pool, if there is one.
+func (s *Scheduler) take() *pool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.idle) > 0 {
+		ip := s.idle[len(s.idle)-1]
+		s.idle = s.idle[:len(s.idle)-1]
+		if ip.timer.Stop() {
+			return ip.p
+		}
+	}
+	return nil
+}
+
+// park keeps p for KeepAlive, or stops it.
+func (s *Scheduler) park(p *pool) {
+	if s.keepAlive <= 0 || !p.healthy() || p.clear() != nil {
+		p.close()
+		return
+	}
+	ip := &idlePool{p: p}
+	s.mu.Lock()
+	ip.timer = time.AfterFunc(s.keepAlive, func() {
+		s.mu.Lock()
+		for i, x := range s.idle {
+			if x == ip {
+				s.idle = append(s.idle[:i], s.idle[i+1:]...)
+				break
+			}
+		}
+		s.mu.Unlock()
+		p.close()
+	})
+	s.idle = append(s.idle, ip)
+	s.mu.Unlock()
+}
+
 // New returns a subprocess scheduler.
 func New(opts ...Option) *Scheduler {
 	s := &Scheduler{workers: runtime.NumCPU(), threads: 1, retries: 3, startTimeout: 30 * time.Second}
@@ -56,11 +120,14 @@ func (s *Scheduler) Open(ctx context.Context, cfg sched.Config) (sched.Session, 
 	if IsWorker() {
 		return nil, fmt.Errorf("procs: this process is a gask worker (%s is set): a worker does not start workers of its own", envWorker)
 	}
-	p, err := startPool(ctx, s)
-	if err != nil {
-		return nil, err
+	p := s.take()
+	if p == nil {
+		var err error
+		if p, err = startPool(ctx, s); err != nil {
+			return nil, err
+		}
 	}
-	ss := &session{pool: p, retries: s.retries}
+	ss := &session{sched: s, ctx: ctx, pool: p, retries: s.retries}
 	ss.frees = make(chan struct{}, 1)
 	ss.stopFree = make(chan struct{})
 	ss.freeDone = make(chan struct{})
@@ -100,6 +167,8 @@ func (e *UnshippableError) Error() string {
 // *remote handles; the values stay in the workers until gathered.
 type session struct {
 	*sched.Engine
+	sched   *Scheduler
+	ctx     context.Context
 	pool    *pool
 	retries int
 
@@ -146,7 +215,7 @@ func (s *session) Close() error {
 	err := s.Engine.Close()
 	close(s.stopFree)
 	<-s.freeDone
-	s.pool.close()
+	s.sched.park(s.pool)
 	return err
 }
 
@@ -197,7 +266,7 @@ func (h *remote) gather(s *session) (any, error) {
 	if h.gotten {
 		return h.local, nil
 	}
-	ctx := s.pool.ctx
+	ctx := s.ctx
 	for attempt := 0; ; attempt++ {
 		if err := s.ensureLocked(ctx, h); err != nil {
 			return nil, err

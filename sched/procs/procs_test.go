@@ -124,7 +124,9 @@ func run(t *testing.T, ctx context.Context, s sched.Scheduler, g *graph.Graph, o
 	pids := sess.(interface{ Pids() []int }).Pids()
 	defer func() {
 		sess.Close()
-		checkGone(t, pids)
+		if !strings.Contains(t.Name(), "KeepAlive") { // kept workers outlive the session
+			checkGone(t, pids)
+		}
 	}()
 	if err := sess.Submit(g, []graph.Key{out}); err != nil {
 		return nil, pids, err
@@ -351,4 +353,30 @@ func TestNoWorkerOutlivesAPanickingDriver(t *testing.T) {
 		t.Fatalf("driver output %q", out)
 	}
 	checkGone(t, pids)
+}
+
+func TestKeepAliveReusesWorkers(t *testing.T) {
+	ctx := context.Background()
+	s := procs.New(procs.Workers(2), procs.KeepAlive(time.Minute))
+	g, out := chain(10)
+	_, pids1, err := run(t, ctx, s, g, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range pids1 {
+		if syscall.Kill(pid, 0) != nil {
+			t.Fatalf("kept worker %d is gone", pid)
+		}
+	}
+	sess, err := s.Open(ctx, sched.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids2 := sess.(interface{ Pids() []int }).Pids()
+	sess.Close()
+	if fmt.Sprint(pids1) != fmt.Sprint(pids2) {
+		t.Fatalf("second session got workers %v, not the kept %v", pids2, pids1)
+	}
+	s.Close()
+	checkGone(t, pids1)
 }

@@ -320,3 +320,14 @@ func (w *workerServer) Free(_ context.Context, f *wire.Free) (*wire.Empty, error
 	}
 	return &wire.Empty{}, nil
 }
+
+func (w *workerServer) Clear(context.Context, *wire.Empty) (*wire.Empty, error) {
+	w.mu.Lock()
+	drop := w.store
+	w.store = map[string]any{}
+	w.mu.Unlock()
+	for _, v := range drop {
+		release(v)
+	}
+	return &wire.Empty{}, nil
+}
