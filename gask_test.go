@@ -13,21 +13,60 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/graph"
+	"github.com/gask-dev/gask/internal/schedtest"
 	"github.com/gask-dev/gask/sched"
 	schedsync "github.com/gask-dev/gask/sched/sync"
 	"github.com/gask-dev/gask/sched/threads"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { schedtest.Main(m) }
 
 func init() {
 	gask.Register("gask_test.double", double)
 	gask.Register("gask_test.sum", sumInts)
 	gask.Register("gask_test.divide", divide)
+	// What the matrix's tests call, registered so that they run in worker processes too.
+	gask.Register("gask_test.inc", inc)
+	gask.Register("gask_test.add", add)
+	gask.Register("gask_test.multiply", multiply)
+	gask.Register("gask_test.square", square)
+	gask.Register("gask_test.noGood", noGood)
+	gask.Register("gask_test.nope", nope)
+	gask.Register("gask_test.panicky", panicky)
+	gask.Register("gask_test.indexPanic", indexPanic)
+	gask.Register("gask_test.sleepy", sleepy)
+	gask.Register("gask_test.slowID", slowID)
+	graph.Register("gask_test.id", func(_ context.Context, a []any) (any, error) { return a[0], nil })
+}
+
+func square(x int) int { return x * x }
+
+func noGood(a, b int) (int, error) { return 0, fmt.Errorf("no good: %d/%d", a, b) }
+
+func nope(int) (int, error) { return 0, errors.New("nope") }
+
+func panicky(k string) int {
+	var m map[string]int
+	m[k] = 1
+	return 0
+}
+
+func indexPanic(x int) int {
+	var xs []int
+	return xs[x]
+}
+
+// sleepy takes long enough for a cancellation to land while tasks run.
+func sleepy(i int) int {
+	time.Sleep(time.Second)
+	return i
+}
+
+func slowID(i int) int {
+	time.Sleep(time.Duration(5-i) * time.Millisecond)
+	return i
 }
 
 func double(x int) int { return 2 * x }
@@ -47,11 +86,20 @@ func divide(ctx context.Context, a, b int) (int, error) {
 	return a / b, nil
 }
 
-// schedulers is the test matrix: every behaviour is checked on each.
-var schedulers = []sched.Scheduler{schedsync.New(), threads.New(), threads.New(threads.Workers(1))}
-
+// eachScheduler runs f on the test matrix (sync, threads, procs): every behaviour is
+// checked on each, with registered functions so that tasks can leave the process.
 func eachScheduler(t *testing.T, f func(t *testing.T, opt gask.Option)) {
-	for i, s := range schedulers {
+	each(t, append(schedtest.All(), threads.New(threads.Workers(1))), f)
+}
+
+// eachLocal runs f on the in-process schedulers: for tests whose closures observe
+// the driver's memory (run counters), which worker processes cannot.
+func eachLocal(t *testing.T, f func(t *testing.T, opt gask.Option)) {
+	each(t, append(schedtest.Local(), threads.New(threads.Workers(1))), f)
+}
+
+func each(t *testing.T, ss []sched.Scheduler, f func(t *testing.T, opt gask.Option)) {
+	for i, s := range ss {
 		t.Run(fmt.Sprintf("%s-%d", s, i), func(t *testing.T) { f(t, gask.WithScheduler(s)) })
 	}
 }
@@ -73,7 +121,7 @@ func TestSeedsOnEveryScheduler(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer client.Close()
-		fs, err := gask.Map(client, func(x int) int { return x * x }, []int{1, 2, 3, 4, 5})
+		fs, err := gask.Map(client, square, []int{1, 2, 3, 4, 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +133,7 @@ func TestSeedsOnEveryScheduler(t *testing.T) {
 }
 
 func TestSharedWorkRunsOnce(t *testing.T) {
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
 		var runs atomic.Int64
 		counted := gask.Delay1(func(x int) int { runs.Add(1); return x })
 		base := counted(gask.Value(5))
@@ -102,7 +150,7 @@ func TestSharedWorkRunsOnce(t *testing.T) {
 }
 
 func TestPersistDoesNotRecompute(t *testing.T) {
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
 		ctx := context.Background()
 		var runs atomic.Int64
 		x := gask.Delay1(func(x int) int { runs.Add(1); return x * 10 })(gask.Value(4))
@@ -126,15 +174,15 @@ func TestPersistDoesNotRecompute(t *testing.T) {
 
 func TestTaskErrorNamesKey(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
-		defer goleak.VerifyNone(t)
-		bad := gask.Delay2E(func(a, b int) (int, error) { return 0, fmt.Errorf("no good: %d/%d", a, b) })(gask.Value(1), gask.Value(0))
+		defer schedtest.VerifyNone(t)
+		bad := gask.Delay2E(noGood)(gask.Value(1), gask.Value(0))
 		top := gask.Delay1(inc)(bad)
 		_, err := top.Compute(context.Background(), opt)
 		var te *sched.TaskError
 		if !errors.As(err, &te) || te.Key != bad.Key() {
 			t.Fatalf("got %v", err)
 		}
-		want := fmt.Sprintf("gask: task %s (gask_test.TestTaskErrorNamesKey.func1.1): no good: 1/0", bad.Key())
+		want := fmt.Sprintf("gask: task %s (gask_test.noGood): no good: 1/0", bad.Key())
 		if err.Error() != want {
 			t.Fatalf("error\n %q\nwant %q", err, want)
 		}
@@ -143,9 +191,8 @@ func TestTaskErrorNamesKey(t *testing.T) {
 
 func TestPanicNamesKeyAndSite(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
-		defer goleak.VerifyNone(t)
-		var m map[string]int
-		boom := gask.Delay1(func(k string) int { m[k] = 1; return 0 })(gask.Value("x"))
+		defer schedtest.VerifyNone(t)
+		boom := gask.Delay1(panicky)(gask.Value("x"))
 		_, err := boom.Compute(context.Background(), opt)
 		var pe *sched.PanicError
 		if !errors.As(err, &pe) {
@@ -160,27 +207,16 @@ func TestPanicNamesKeyAndSite(t *testing.T) {
 
 func TestCancelledContext(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
-		defer goleak.VerifyNone(t)
+		defer schedtest.VerifyNone(t)
 		ctx, cancel := context.WithCancel(context.Background())
-		started := make(chan struct{})
-		var once atomic.Bool
-		slow := gask.Delay1E(func(i int) (int, error) {
-			if once.CompareAndSwap(false, true) {
-				close(started)
-			}
-			select {
-			case <-time.After(10 * time.Second):
-				return i, nil
-			case <-ctx.Done():
-				return 0, ctx.Err()
-			}
-		})
+		slow := gask.Delay1(sleepy)
 		var parts []gask.Arg[int]
 		for i := range 20 {
 			parts = append(parts, slow(gask.Value(i)))
 		}
 		total := gask.DelaySlice(sumInts)(parts...)
-		go func() { <-started; cancel() }()
+		stop := time.AfterFunc(300*time.Millisecond, cancel)
+		defer stop.Stop()
 		t0 := time.Now()
 		_, err := total.Compute(ctx, opt)
 		if !errors.Is(err, context.Canceled) {
@@ -203,8 +239,8 @@ func (r rawCollection) Keys() []graph.Key                 { return r.keys }
 func (r rawCollection) Finalize(res []any) ([]any, error) { return res, nil }
 
 func TestCycleAndMissingDependency(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	id := graph.Closure("id", func(_ context.Context, a []any) (any, error) { return a[0], nil })
+	defer schedtest.VerifyNone(t)
+	id := graph.Registered("gask_test.id")
 	cyc := graph.New(0)
 	_ = cyc.Add(graph.Task{Key: "a", Func: id, Deps: []graph.Key{"c"}})
 	_ = cyc.Add(graph.Task{Key: "b", Func: id, Deps: []graph.Key{"a"}})
@@ -422,7 +458,7 @@ func TestFutureErrorsAreLocal(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
 		ctx := context.Background()
 		c := newClient(t, opt)
-		bad, err := gask.Submit(c, gask.Delay1E(func(int) (int, error) { return 0, errors.New("nope") })(gask.Value(1)))
+		bad, err := gask.Submit(c, gask.Delay1E(nope)(gask.Value(1)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -509,7 +545,7 @@ func TestFutureGarbageCollected(t *testing.T) {
 }
 
 func TestClientComputeAndPersist(t *testing.T) {
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
 		ctx := context.Background()
 		c := newClient(t, opt)
 		var runs atomic.Int64
@@ -545,10 +581,7 @@ func TestAsCompletedAndWait(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
 		ctx := context.Background()
 		c := newClient(t, opt)
-		fs, err := gask.Map(c, func(i int) int {
-			time.Sleep(time.Duration(5-i) * time.Millisecond)
-			return i
-		}, []int{0, 1, 2, 3, 4})
+		fs, err := gask.Map(c, slowID, []int{0, 1, 2, 3, 4})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -641,11 +674,8 @@ func TestProgressSilentWhenNotATerminal(t *testing.T) {
 
 func TestFusedStepPanicNamesStep(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
-		defer goleak.VerifyNone(t)
-		first := gask.Delay1(func(x int) int {
-			var xs []int
-			return xs[x]
-		})(gask.Value(3))
+		defer schedtest.VerifyNone(t)
+		first := gask.Delay1(indexPanic)(gask.Value(3))
 		last := gask.Delay1(inc)(gask.Delay1(inc)(first))
 		_, err := last.Compute(context.Background(), opt)
 		var te *sched.TaskError

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/gob"
 	"fmt"
 	"strings"
 )
@@ -16,6 +17,10 @@ type FusedStep struct {
 const fusedName = "graph.fused"
 
 func init() {
+	// A fused task's steps travel to worker processes inside its []any arguments.
+	gob.Register([]FusedStep(nil))
+	gob.Register(Input(0))
+	gob.Register(Key(""))
 	Register(fusedName, func(ctx context.Context, args []any) (any, error) {
 		if len(args) < 1 {
 			return nil, fmt.Errorf("graph: fused task without steps")

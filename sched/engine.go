@@ -710,6 +710,14 @@ func (e *Engine) Wait(ctx context.Context, keys []graph.Key, n int) ([]int, erro
 	}
 }
 
+// Has reports whether the session holds key (pending, running or finished): a task
+// of a later Submit under that key is shared, not added.
+func (e *Engine) Has(key graph.Key) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.live(key) != nil
+}
+
 // Result implements Session.
 func (e *Engine) Result(key graph.Key) (any, error) {
 	e.mu.Lock()

@@ -38,6 +38,15 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
+// VerifyNone is goleak.VerifyNone for tests that run on All: it first stops the
+// worker processes Procs keeps between sessions (the next session starts new ones),
+// whose connections' goroutines are not leaks.
+func VerifyNone(t *testing.T) {
+	t.Helper()
+	Procs.Close()
+	goleak.VerifyNone(t)
+}
+
 // All returns the schedulers of the matrix: sync, threads (3 goroutines) and procs.
 func All() []sched.Scheduler {
 	return []sched.Scheduler{schedsync.New(), threads.New(threads.Workers(3)), Procs}

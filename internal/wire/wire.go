@@ -59,6 +59,8 @@ type Error struct {
 	StepFunc string
 	Canceled bool   // the task stopped because its context ended
 	Lost     string // a dependency's holder at this address could not be reached
+	Panic    bool   // the function panicked: Msg is the panic value, Stack the stack
+	Stack    []byte
 }
 
 // Ran is the answer to Run.

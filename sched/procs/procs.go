@@ -187,6 +187,9 @@ func (s *session) Submit(g *graph.Graph, pin []graph.Key) error {
 	}
 	for _, t := range g.Tasks() {
 		name := t.Func.Name()
+		if (name == "" || !have[name]) && s.Engine.Has(t.Key) {
+			continue // shared with what the session has: it does not run again
+		}
 		switch {
 		case name == "":
 			return &UnshippableError{Key: t.Key, Func: t.Func.String(), Why: "a closure, which cannot leave the process: register the function (gask.Register(name, fn) in an init function, or graph.Register for a kernel) and use the registered one"}
@@ -454,6 +457,9 @@ func (e *remoteErr) Error() string { return e.msg }
 
 func remoteError(ctx context.Context, e *wire.Error) error {
 	var err error = &remoteErr{e.Msg}
+	if e.Panic {
+		err = &sched.PanicError{Value: e.Msg, Stack: e.Stack}
+	}
 	if e.Canceled && ctx.Err() != nil {
 		err = context.Cause(ctx)
 		if !errors.Is(err, context.Canceled) {

@@ -239,6 +239,12 @@ func (w *workerServer) Run(ctx context.Context, r *wire.Run) (*wire.Ran, error) 
 		}
 	}
 	v, err := call(ctx, graph.Registered(r.Func), args)
+	if err == nil && ctx.Err() != nil {
+		// The driver gave up on the task (cancelled, or the session ended): keep
+		// nothing that no one will free.
+		release(v)
+		v, err = nil, ctx.Err()
+	}
 	var size int64
 	if err == nil {
 		size, err = measure(v)
@@ -248,6 +254,10 @@ func (w *workerServer) Run(ctx context.Context, r *wire.Run) (*wire.Ran, error) 
 		var se *graph.StepError
 		if errors.As(err, &se) {
 			e.StepKey, e.StepFunc, e.Msg = string(se.Key), se.Func, se.Err.Error()
+		}
+		var pe *sched.PanicError
+		if errors.As(err, &pe) {
+			e.Panic, e.Msg, e.Stack = true, fmt.Sprint(pe.Value), pe.Stack
 		}
 		return &wire.Ran{Err: e}, nil
 	}
