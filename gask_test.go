@@ -38,10 +38,14 @@ func init() {
 	gask.Register("gask_test.indexPanic", indexPanic)
 	gask.Register("gask_test.sleepy", sleepy)
 	gask.Register("gask_test.slowID", slowID)
+	gask.Register("gask_test.pid", pid)
 	graph.Register("gask_test.id", func(_ context.Context, a []any) (any, error) { return a[0], nil })
 }
 
 func square(x int) int { return x * x }
+
+// pid is the process a task runs in (its argument only makes it a call).
+func pid(int) int { return os.Getpid() }
 
 func noGood(a, b int) (int, error) { return 0, fmt.Errorf("no good: %d/%d", a, b) }
 
@@ -727,5 +731,23 @@ func TestComputeAllStoresNothingOnError(t *testing.T) {
 	}
 	if a != -1 || b != -1 {
 		t.Fatalf("stored %d, %d despite the error", a, b)
+	}
+}
+
+func TestProcsFromTheEnvironment(t *testing.T) {
+	t.Setenv("GASK_SCHEDULER", "procs:2")
+	v, err := gask.Delay1(pid)(gask.Value(0)).Compute(context.Background())
+	if err != nil || v == os.Getpid() || v == 0 {
+		t.Fatalf("GASK_SCHEDULER=procs:2 ran the task in process %d (driver %d): %v", v, os.Getpid(), err)
+	}
+	for _, bad := range []string{"procs:0", "procs:x"} {
+		if _, err := gask.SchedulerFromName(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	// A closure cannot leave the process: the error says which and how to register it.
+	_, err = gask.Delay1(func(x int) int { return x })(gask.Value(1)).Compute(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "gask.Register") || !strings.Contains(err.Error(), "TestProcsFromTheEnvironment") {
+		t.Fatalf("closure on procs: %v", err)
 	}
 }

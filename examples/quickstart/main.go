@@ -3,7 +3,8 @@
 //
 //	go run ./examples/quickstart
 //
-// and again with GASK_SCHEDULER=sync to see the same results from one goroutine.
+// and again with GASK_SCHEDULER=sync to see the same results from one goroutine, or
+// with GASK_SCHEDULER=procs to run every task in worker processes.
 // Pass -dot FILE to write the graph of the delayed example (FILE.svg needs Graphviz).
 package main
 
@@ -40,6 +41,7 @@ func init() {
 }
 
 func main() {
+	gask.Main() // first: with GASK_SCHEDULER=procs, workers are this binary
 	dot := flag.String("dot", "", "write the delayed example's task graph to this file (.dot, .svg, .png)")
 	progress := flag.Bool("progress", false, "show a progress bar on a terminal")
 	flag.Parse()

@@ -9,9 +9,14 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/gask-dev/gask"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	gask.MainTest(m)
+	goleak.VerifyTestMain(m)
+}
 
 func TestQuickstart(t *testing.T) {
 	for _, s := range []string{"sync", "threads"} {

@@ -54,6 +54,17 @@ func init() {
 	graph.Register("procs_test.pid", func(_ context.Context, args []any) (any, error) {
 		return os.Getpid(), nil
 	})
+	graph.Register("procs_test.args", func(_ context.Context, args []any) (any, error) {
+		return strings.Join(os.Args[1:], " "), nil
+	})
+	// trail appends the pid of the process it runs in to its input's.
+	graph.Register("procs_test.trail", func(_ context.Context, args []any) (any, error) {
+		var in []int
+		if len(args) > 0 {
+			in = args[0].([]int)
+		}
+		return append(append([]int(nil), in...), os.Getpid()), nil
+	})
 	graph.Register("procs_test.fail", func(_ context.Context, args []any) (any, error) {
 		return nil, fmt.Errorf("bad input %v", args[0])
 	})
@@ -379,4 +390,42 @@ func TestKeepAliveReusesWorkers(t *testing.T) {
 	}
 	s.Close()
 	checkGone(t, pids1)
+}
+
+func TestWorkersGetNoTestFlags(t *testing.T) {
+	g := graph.New(1)
+	g.Add(graph.Task{Key: "args", Func: reg("args")})
+	v, _, err := run(t, context.Background(), procs.New(procs.Workers(1)), g, "args")
+	if err != nil || v != "" {
+		t.Fatalf("worker arguments %q (%v); the driver has %q", v, err, os.Args[1:])
+	}
+}
+
+func TestTasksFollowTheirInputs(t *testing.T) {
+	// A chain: each task's input is on the worker that made it, which is free when the
+	// next task is ready, so the whole chain stays there.
+	g := graph.New(20)
+	prev := graph.Key("")
+	for i := range 20 {
+		k := graph.Key(fmt.Sprintf("t%d", i))
+		task := graph.Task{Key: k, Func: reg("trail")}
+		if prev != "" {
+			task.Deps = []graph.Key{prev}
+		}
+		g.Add(task)
+		prev = k
+	}
+	v, pids, err := run(t, context.Background(), procs.New(procs.Workers(2)), g, prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail := v.([]int)
+	if len(trail) != 20 {
+		t.Fatalf("trail %v", trail)
+	}
+	for _, p := range trail {
+		if p != trail[0] {
+			t.Fatalf("the chain moved between workers %v: %v", pids, trail)
+		}
+	}
 }
