@@ -230,12 +230,12 @@ const (
 	headerRecordBatch     = 3
 )
 
-// message verifies an IPC Message flatbuffer; body is the size available for its
-// body (-1: unknown).
-func (v *verifier) message(body int64) error {
+// message verifies an IPC Message flatbuffer and returns its body length; body is the size
+// available for its body (-1: unknown).
+func (v *verifier) message(body int64) (int64, error) {
 	m, err := v.root()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	header := 0
 	if p := m.field(1); p >= 0 {
@@ -244,15 +244,15 @@ func (v *verifier) message(body int64) error {
 	var bodyLen int64
 	if p := m.field(3); p >= 0 {
 		if p+8 > len(v.buf) {
-			return corrupt("message body length outside the buffer")
+			return 0, corrupt("message body length outside the buffer")
 		}
 		bodyLen = int64(binary.LittleEndian.Uint64(v.buf[p:]))
 	}
 	if bodyLen < 0 || body >= 0 && bodyLen > body {
-		return corrupt("message body of %d bytes, %d available", bodyLen, body)
+		return 0, corrupt("message body of %d bytes, %d available", bodyLen, body)
 	}
 	if err := v.keyValues(m, 4); err != nil {
-		return err
+		return 0, err
 	}
 	batch := func(rb table, _ int) error {
 		if _, _, err := v.vector(rb, 1, 16); err != nil { // nodes
@@ -278,13 +278,13 @@ func (v *verifier) message(body int64) error {
 	}
 	switch header {
 	case headerSchema:
-		return v.sub(m, 2, 0, v.schema)
+		err = v.sub(m, 2, 0, v.schema)
 	case headerRecordBatch:
-		return v.sub(m, 2, 0, batch)
+		err = v.sub(m, 2, 0, batch)
 	case headerDictionaryBatch:
-		return v.sub(m, 2, 0, func(d table, _ int) error { return v.sub(d, 1, 0, batch) })
+		err = v.sub(m, 2, 0, func(d table, _ int) error { return v.sub(d, 1, 0, batch) })
 	}
-	return nil
+	return bodyLen, err
 }
 
 // SchemaMessage verifies an encapsulated IPC message holding a schema, as Parquet
@@ -365,5 +365,36 @@ func verifyBlockMessage(b []byte, body int64) error {
 		return corrupt("message claims %d bytes of metadata, has %d", n, len(b)-4)
 	}
 	v := &verifier{buf: b[4 : 4+n]}
-	return v.message(body)
+	_, err := v.message(body)
+	return err
+}
+
+// Stream verifies the metadata of every message of an Arrow IPC stream held in b
+// (schema, dictionary and record batch messages) and that every body lies inside b.
+func Stream(b []byte) error {
+	off := 0
+	for i := 0; off < len(b); i++ {
+		rest := b[off:]
+		prefix := 4
+		if len(rest) >= 4 && binary.LittleEndian.Uint32(rest) == 0xFFFFFFFF {
+			prefix = 8
+		}
+		if len(rest) < prefix {
+			return corrupt("message %d: %d bytes left for its %d-byte prefix", i, len(rest), prefix)
+		}
+		n := int64(int32(binary.LittleEndian.Uint32(rest[prefix-4:])))
+		if n == 0 {
+			return nil // end of stream
+		}
+		if n < 0 || n > int64(len(rest)-prefix) {
+			return corrupt("message %d claims %d bytes of metadata, has %d", i, n, len(rest)-prefix)
+		}
+		v := &verifier{buf: rest[prefix : int64(prefix)+n]}
+		bodyLen, err := v.message(int64(len(rest)) - int64(prefix) - n)
+		if err != nil {
+			return fmt.Errorf("message %d: %w", i, err)
+		}
+		off += prefix + int(n) + int(bodyLen)
+	}
+	return nil
 }

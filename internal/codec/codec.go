@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gask-dev/gask/internal/arrowcheck"
 )
 
 // Names of the built-in codecs.
@@ -150,6 +153,13 @@ func Decode(v Value) (any, error) {
 
 func init() {
 	Register[arrow.RecordBatch](Arrow, EncodeRecords1, DecodeRecord)
+	// The shapes of semi-structured data (decoded JSON) and other common values in
+	// interface slots.
+	gob.Register(map[string]any(nil))
+	gob.Register([]any(nil))
+	gob.Register([]map[string]any(nil))
+	gob.Register(time.Time{})
+	gob.Register(time.Duration(0))
 }
 
 // EncodeRecords1 writes one record batch as an Arrow IPC stream.
@@ -175,6 +185,11 @@ func EncodeRecords(schema *arrow.Schema, recs []arrow.RecordBatch) ([]byte, erro
 
 // DecodeRecords reads every record batch of an Arrow IPC stream; the caller owns them.
 func DecodeRecords(b []byte) (*arrow.Schema, []arrow.RecordBatch, error) {
+	// Arrow Go trusts IPC metadata: a corrupt length would become an allocation that
+	// ends the process. Verify it first.
+	if err := arrowcheck.Stream(b); err != nil {
+		return nil, nil, err
+	}
 	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(memory.DefaultAllocator))
 	if err != nil {
 		return nil, nil, err
