@@ -41,6 +41,10 @@ func TestMain(m *testing.M) {
 }
 
 func init() {
+	if os.Getenv("GASK_PROCS_TEST") == "extra" {
+		// A worker built differently: it has a function the driver lacks.
+		graph.Register("procs_test.extra", func(context.Context, []any) (any, error) { return nil, nil })
+	}
 	graph.Register("procs_test.inc", func(_ context.Context, args []any) (any, error) {
 		return args[0].(int) + 1, nil
 	})
@@ -427,5 +431,26 @@ func TestTasksFollowTheirInputs(t *testing.T) {
 		if p != trail[0] {
 			t.Fatalf("the chain moved between workers %v: %v", pids, trail)
 		}
+	}
+}
+
+func TestHandshakeRefusesADifferentWorker(t *testing.T) {
+	t.Setenv("GASK_PROCS_TEST", "extra")
+	_, err := procs.New(procs.Workers(1)).Open(context.Background(), sched.Config{})
+	if err == nil || !strings.Contains(err.Error(), "refused") || !strings.Contains(err.Error(), `only on the worker ["procs_test.extra"]`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestFunctionRegisteredAfterMainIsRefused(t *testing.T) {
+	if _, ok := graph.Lookup("procs_test.late"); !ok { // -count=N runs it again
+		graph.Register("procs_test.late", func(context.Context, []any) (any, error) { return 1, nil })
+	}
+	g := graph.New(1)
+	g.Add(graph.Task{Key: "late", Func: reg("late")})
+	_, _, err := run(t, context.Background(), procs.New(procs.Workers(1)), g, "late")
+	var ue *procs.UnshippableError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "registered after gask.Main") {
+		t.Fatalf("got %v", err)
 	}
 }
