@@ -454,3 +454,40 @@ func TestFunctionRegisteredAfterMainIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestResultsOfAKilledIdleWorkerAreRecomputed(t *testing.T) {
+	ctx := context.Background()
+	sess, err := procs.New(procs.Workers(2)).Open(ctx, sched.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	g := graph.New(1)
+	g.Add(graph.Task{Key: "x", Func: reg("record"), Args: []any{100}})
+	if err := sess.Submit(g, []graph.Key{"x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sess.Wait(ctx, []graph.Key{"x"}, 1); err != nil {
+		t.Fatal(err)
+	}
+	// Kill both workers: whichever held x, its result is gone.
+	for _, pid := range sess.(interface{ Pids() []int }).Pids() {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	g2 := graph.New(1)
+	g2.Add(graph.Task{Key: "y", Func: reg("rowsum"), Deps: []graph.Key{"x"}})
+	if err := sess.Submit(g2, []graph.Key{"y"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sess.Wait(ctx, []graph.Key{"y"}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := sess.Result("y"); err != nil || v != int64(4950) {
+		t.Fatalf("got %v, %v", v, err)
+	}
+	// and x itself can still be gathered
+	v, err := sess.Result("x")
+	if err != nil || v.(arrow.RecordBatch).NumRows() != 100 {
+		t.Fatalf("x: %v, %v", v, err)
+	}
+}
