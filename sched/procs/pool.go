@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/gask-dev/gask/graph"
@@ -171,11 +170,10 @@ func (p *pool) start(ctx context.Context, idx int) (*proc, error) {
 	n := p.started
 	p.mu.Unlock()
 	addr := filepath.Join(p.dir, fmt.Sprintf("w%d.sock", n))
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	mine, theirs, err := socketPair()
 	if err != nil {
 		return nil, fmt.Errorf("procs: lifeline socket: %w", err)
 	}
-	mine, theirs := os.NewFile(uintptr(fds[0]), "lifeline"), os.NewFile(uintptr(fds[1]), "lifeline")
 	w := &proc{idx: idx, addr: addr, lifeline: mine, stderr: &tail{}, threads: p.cfg.threads, exited: make(chan struct{})}
 	// No arguments: a test binary's -test.* flags stay with the driver.
 	cmd := exec.Command(p.exe)
