@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 		if procs.IsWorker() {
 			time.Sleep(time.Hour) // never reaches gask.MainTest: the watchdog ends it
 		}
-	case "driver-panic":
+	case "driver-panic", "driver-killed":
 		if !procs.IsWorker() {
 			panicDriver()
 		}
@@ -348,6 +348,10 @@ func panicDriver() {
 	for _, p := range sess.(interface{ Pids() []int }).Pids() {
 		fmt.Println("pid", p)
 	}
+	if os.Getenv("GASK_PROCS_TEST") == "driver-killed" {
+		fmt.Println("ready")
+		time.Sleep(time.Minute) // until killed
+	}
 	panic("driver panics with workers running")
 }
 
@@ -359,6 +363,33 @@ func TestNoWorkerOutlivesAPanickingDriver(t *testing.T) {
 	if err == nil {
 		t.Fatalf("the driver did not panic: %s", out)
 	}
+	checkGone(t, printedPids(t, out))
+}
+
+func TestNoWorkerOutlivesAKilledDriver(t *testing.T) {
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), "GASK_PROCS_TEST=driver-killed")
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	buf := make([]byte, 4096)
+	for !strings.Contains(string(out), "ready") {
+		n, err := stdout.Read(buf)
+		out = append(out, buf[:n]...)
+		if err != nil {
+			t.Fatalf("driver output %q: %v", out, err)
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	checkGone(t, printedPids(t, out))
+}
+
+func printedPids(t *testing.T, out []byte) []int {
+	t.Helper()
 	var pids []int
 	for _, line := range strings.Split(string(out), "\n") {
 		if p, ok := strings.CutPrefix(line, "pid "); ok {
@@ -369,7 +400,7 @@ func TestNoWorkerOutlivesAPanickingDriver(t *testing.T) {
 	if len(pids) != 2 {
 		t.Fatalf("driver output %q", out)
 	}
-	checkGone(t, pids)
+	return pids
 }
 
 func TestKeepAliveReusesWorkers(t *testing.T) {
