@@ -99,7 +99,9 @@ func init() {
 		sch := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}}, nil)
 		return array.NewRecordBatch(sch, []arrow.Array{col}, int64(n)), nil
 	})
+	// unsendable takes a while, so that two of its tasks run at once, on both workers.
 	graph.Register("procs_test.unsendable", func(_ context.Context, args []any) (any, error) {
+		time.Sleep(300 * time.Millisecond)
 		return unsent{args[0].(int)}, nil
 	})
 	graph.Register("procs_test.count", func(_ context.Context, args []any) (any, error) {
@@ -252,7 +254,7 @@ func TestUnsendableResultIsAnError(t *testing.T) {
 		want    string
 	}{
 		{"a", 1, "procs: gather a: result a: codec: encode procs_test.unsent with gob"},
-		{"c", 2, "input "}, // a or b: one is on the other worker
+		{"c", 2, "input "}, // a and b run at once, on both workers: one is fetched
 	} {
 		sess, err := procs.New(procs.Workers(c.workers)).Open(ctx, sched.Config{FailFast: true})
 		if err != nil {
