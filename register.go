@@ -197,6 +197,19 @@ func reflectKernel(name string, v reflect.Value) (graph.KernelFunc, error) {
 // of user functions shippable.
 func RegisteredName(fn any) string { return registeredName(fn) }
 
+// RegisteredFunc returns the function registered under name with Register. A
+// collection's kernel calls it by reflection in a worker process, shaping its
+// arguments to the function's parameters.
+func RegisteredFunc(name string) (fn any, ok bool) {
+	funcNames.RLock()
+	defer funcNames.RUnlock()
+	v, ok := funcNames.byName[name]
+	if !ok {
+		return nil, false
+	}
+	return v.Interface(), true
+}
+
 // FuncLabel is a Go function's printable name, as errors and graphs show it
 // ("main.inc", "main.main.func1").
 func FuncLabel(fn any) string { return funcLabel(fn) }

@@ -3,6 +3,7 @@ package bag
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -78,12 +79,15 @@ func taskNode(name string, tasks []graph.Task) *node {
 
 // step is the plain-data description of one per-element step of a pipeline: the
 // operation, the registered name of the user's function ("" for a closure), its label
-// for errors and graphs, and the operation's parameters.
+// for errors and graphs, and the operation's parameters. unregistered, which is not
+// sent, lists the labels of the step's functions that are not registered.
 type step struct {
 	Op    string
 	Func  string
 	Label string
 	Param any
+
+	unregistered []string
 }
 
 func (s step) String() string {
@@ -148,31 +152,28 @@ func sourceRun[T any](_ context.Context, i int, part any, emit func(T) error) er
 	return nil
 }
 
-// partition reads a stored partition as a []T: a []T as is, a []any element by
-// element (as a partition decoded in another process may be), nil as empty.
+// partition reads a stored partition as a []T: a []T (in a slab or not) as is, a []any
+// element by element, conformed (as a partition a kernel made is), nil as empty.
 func partition[T any](i int, v any) ([]T, error) {
+	v = unslab(v)
 	switch p := v.(type) {
 	case []T:
 		return p, nil
 	case nil:
 		return nil, nil
-	case []any:
+	}
+	if p, ok := v.([]any); ok {
 		out := make([]T, len(p))
 		for j, x := range p {
-			if x == nil {
-				continue
-			}
-			t, ok := x.(T)
+			t, ok := as[T](x)
 			if !ok {
-				var zero T
-				return nil, fmt.Errorf("bag: partition %d element %d is %T, want %T", i, j, x, zero)
+				return nil, fmt.Errorf("bag: partition %d element %d is %T, want %v", i, j, x, reflect.TypeFor[T]())
 			}
 			out[j] = t
 		}
 		return out, nil
 	}
-	var zero T
-	return nil, fmt.Errorf("bag: partition %d is %T, want []%T", i, v, zero)
+	return nil, fmt.Errorf("bag: partition %d is %T, want []%v", i, v, reflect.TypeFor[T]())
 }
 
 // FromSlice makes a bag of items in about npartitions partitions, as Dask's
@@ -194,10 +195,10 @@ func FromSliceSize[T any](items []T, partitionSize int) Bag[T] {
 	}
 	var parts []any
 	for i := 0; i < len(items); i += partitionSize {
-		parts = append(parts, slices.Clip(items[i:min(i+partitionSize, len(items))]))
+		parts = append(parts, slab{slices.Clip(items[i:min(i+partitionSize, len(items))])})
 	}
 	if len(parts) == 0 {
-		parts = []any{[]T{}}
+		parts = []any{slab{[]T{}}}
 	}
 	return fromNode[T](literalNode("from-slice", parts))
 }
@@ -228,15 +229,6 @@ func FromDelayed[T any](parts ...gask.Delayed[[]T]) Bag[T] {
 		return nil
 	}
 	return fromNode[T](n)
-}
-
-const (
-	identityName = "bag.identity"
-	pipelineName = "bag.pipeline"
-)
-
-func init() {
-	graph.Register(identityName, func(_ context.Context, args []any) (any, error) { return args[0], nil })
 }
 
 // Keys implements gask.Collection: one key per partition.
@@ -315,17 +307,7 @@ func stepsLabel(steps []step) string {
 }
 
 func stepsFunc(steps []step, local graph.KernelFunc) graph.Func {
-	ship := true
-	for _, s := range steps {
-		if !shippableStep(s) {
-			ship = false
-		}
-	}
-	label := stepsLabel(steps)
-	if ship {
-		return graph.RegisteredAs(pipelineName, local).WithLabel(label)
-	}
-	return graph.Closure(label, local)
+	return kernelFunc(pipelineName, stepsLabel(steps), unregisteredSteps(steps), local)
 }
 
 // Finalize implements gask.Computable: the partitions concatenated in order.

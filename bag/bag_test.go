@@ -4,30 +4,38 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/bag"
+	"github.com/gask-dev/gask/internal/schedtest"
 	"github.com/gask-dev/gask/sched"
 	schedsync "github.com/gask-dev/gask/sched/sync"
-	"github.com/gask-dev/gask/sched/threads"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { schedtest.Main(m) }
 
-var schedulers = []sched.Scheduler{schedsync.New(), threads.New(threads.Workers(3))}
-
+// eachScheduler runs f on every scheduler of the matrix, worker processes too: its
+// user functions must be registered (register_test.go).
 func eachScheduler(t *testing.T, f func(t *testing.T, opt gask.Option)) {
-	for _, s := range schedulers {
+	on(t, schedtest.All(), f)
+}
+
+// eachLocal runs f on the in-process schedulers, for user functions that are
+// closures.
+func eachLocal(t *testing.T, f func(t *testing.T, opt gask.Option)) {
+	on(t, schedtest.Local(), f)
+}
+
+func on(t *testing.T, ss []sched.Scheduler, f func(t *testing.T, opt gask.Option)) {
+	for _, s := range ss {
 		t.Run(s.String(), func(t *testing.T) { f(t, gask.WithScheduler(s)) })
 	}
 }
@@ -112,23 +120,41 @@ func TestGoldenElementwise(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
 		b := bag.FromSlice(nums(), 7)
 		equal(t, "npartitions", b.NPartitions(), 7)
-		got := val(bag.Filter(bag.Map(b, func(x int) int { return x * 2 }), func(x int) bool { return pymod(x, 3) == 0 }).Compute(ctx, opt)).must(t)
+		got := val(bag.Filter(bag.Map(b, double), div3).Compute(ctx, opt)).must(t)
 		equal(t, "map_filter", got, golden[[]int](t, "map_filter"))
-		got = val(bag.Remove(b, func(x int) bool { return x < 0 }).Compute(ctx, opt)).must(t)
+		got = val(bag.Remove(b, negative).Compute(ctx, opt)).must(t)
 		equal(t, "remove", got, golden[[]int](t, "remove"))
-		rep := func(x int) []int {
-			n := x
-			if n < 0 {
-				n = -n
-			}
-			return slices.Repeat([]int{x}, n%3)
-		}
 		got = val(bag.FlatMap(b, rep).Compute(ctx, opt)).must(t)
 		equal(t, "flatmap", got, golden[[]int](t, "flatten"))
 		got = val(bag.Flatten(bag.Map(b, rep)).Compute(ctx, opt)).must(t)
 		equal(t, "flatten", got, golden[[]int](t, "flatten"))
 		got = val(b.Take(ctx, 7, opt)).must(t)
 		equal(t, "take", got, golden[[]int](t, "take"))
+	})
+}
+
+// TestClosures runs the elementwise steps and the reductions of closures in
+// process; TestClosuresAreRefusedByName shows the subprocess scheduler refusing them.
+func TestClosures(t *testing.T) {
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
+		b := bag.FromSlice(nums(), 7)
+		got := val(bag.Filter(bag.Map(b, func(x int) int { return x * 2 }), func(x int) bool { return pymod(x, 3) == 0 }).Compute(ctx, opt)).must(t)
+		equal(t, "map_filter", got, golden[[]int](t, "map_filter"))
+		mod := func(n int) func(int) int { return func(x int) int { return pymod(x, n) } }
+		freq := val(bag.Frequencies(bag.Map(b, mod(7)), true, bag.SplitEvery(2)).Compute(ctx, opt)).must(t)
+		equal(t, "frequencies", toJSON[[][]int](t, pairs(freq)), golden[[][]int](t, "frequencies"))
+		equal(t, "topk mod", val(bag.TopK(b, 6, mod(10), bag.SplitEvery(2)).Compute(ctx, opt)).must(t), golden[[]int](t, "topk_mod"))
+		plus := func(a, x int) int { return a + x }
+		fb := val(bag.FoldBy(b, mod(5), plus, 0, nil, bag.SplitEvery(2)).Compute(ctx, opt)).must(t)
+		slices.SortFunc(fb, func(a, b bag.KV[int, int]) int { return a.Key - b.Key })
+		equal(t, "foldby", toJSON[[][]int](t, pairs(fb)), golden[[][]int](t, "foldby"))
+		equal(t, "fold", val(bag.Fold(b, plus, nil, 0, bag.SplitEvery(3)).Compute(ctx, opt)).must(t), golden[int](t, "fold"))
+		acc := val(bag.Accumulate(bag.FromSlice(nums()[:30], 4), plus, 0).Compute(ctx, opt)).must(t)
+		equal(t, "accumulate", acc, golden[[]int](t, "accumulate"))
+		ls := func(xs []int) ([]int, error) { return []int{len(xs)}, nil }
+		equal(t, "repartition 3", val(bag.MapPartitions(bag.Repartition(b, 3), ls).Compute(ctx, opt)).must(t), golden[[]int](t, "repartition3"))
+		gb := val(bag.GroupBy(b, mod(4), 3).Compute(ctx, opt)).must(t)
+		equal(t, "groups", len(gb), 4)
 	})
 }
 
@@ -143,24 +169,34 @@ func TestGoldenReductions(t *testing.T) {
 		near(t, "var0", val(bag.Var(b, 0).Compute(ctx, opt)).must(t), golden[float64](t, "var0"))
 		near(t, "var1", val(bag.Var(b, 1).Compute(ctx, opt)).must(t), golden[float64](t, "var1"))
 		near(t, "std1", val(bag.Std(b, 1, bag.SplitEvery(2)).Compute(ctx, opt)).must(t), golden[float64](t, "std1"))
-		equal(t, "any", val(bag.Any(bag.Map(b, func(x int) bool { return x < -49 })).Compute(ctx, opt)).must(t), golden[bool](t, "any_neg"))
-		equal(t, "all", val(bag.All(bag.Map(b, func(x int) bool { return x < 50 })).Compute(ctx, opt)).must(t), golden[bool](t, "all_small"))
-		mod := func(n int) func(int) int { return func(x int) int { return pymod(x, n) } }
-		freq := val(bag.Frequencies(bag.Map(b, mod(7)), true, bag.SplitEvery(2)).Compute(ctx, opt)).must(t)
+		equal(t, "any", val(bag.Any(bag.Map(b, below49)).Compute(ctx, opt)).must(t), golden[bool](t, "any_neg"))
+		equal(t, "all", val(bag.All(bag.Map(b, below50)).Compute(ctx, opt)).must(t), golden[bool](t, "all_small"))
+		freq := val(bag.Frequencies(bag.Map(b, mod7), true, bag.SplitEvery(2)).Compute(ctx, opt)).must(t)
 		equal(t, "frequencies", toJSON[[][]int](t, pairs(freq)), golden[[][]int](t, "frequencies"))
-		ident := func(x int) int { return x }
 		equal(t, "topk", val(bag.TopK(b, 5, ident).Compute(ctx, opt)).must(t), golden[[]int](t, "topk"))
-		equal(t, "topk neg", val(bag.TopK(b, 5, func(x int) int { return -x }).Compute(ctx, opt)).must(t), golden[[]int](t, "topk_neg"))
-		equal(t, "topk mod", val(bag.TopK(b, 6, mod(10), bag.SplitEvery(2)).Compute(ctx, opt)).must(t), golden[[]int](t, "topk_mod"))
-		equal(t, "distinct", val(bag.Distinct(bag.Map(b, mod(10))).Compute(ctx, opt)).must(t), golden[[]int](t, "distinct"))
-		add := func(a, x int) int { return a + x }
-		fb := val(bag.FoldBy(b, mod(5), add, 0, nil, bag.SplitEvery(2)).Compute(ctx, opt)).must(t)
+		equal(t, "topk neg", val(bag.TopK(b, 5, neg).Compute(ctx, opt)).must(t), golden[[]int](t, "topk_neg"))
+		equal(t, "topk mod", val(bag.TopK(b, 6, mod10, bag.SplitEvery(2)).Compute(ctx, opt)).must(t), golden[[]int](t, "topk_mod"))
+		equal(t, "distinct", val(bag.Distinct(bag.Map(b, mod10)).Compute(ctx, opt)).must(t), golden[[]int](t, "distinct"))
+		// The first element of each key, keys in the order of Distinct's golden.
+		firsts := map[int]int{}
+		for _, x := range slices.Backward(nums()) {
+			firsts[mod10(x)] = x
+		}
+		var wantBy []int
+		for _, k := range golden[[]int](t, "distinct") {
+			wantBy = append(wantBy, firsts[k])
+		}
+		equal(t, "distinct by", val(bag.DistinctBy(b, mod10, bag.SplitEvery(3)).Compute(ctx, opt)).must(t), wantBy)
+		fb := val(bag.FoldBy(b, mod5, add, 0, nil, bag.SplitEvery(2)).Compute(ctx, opt)).must(t)
 		slices.SortFunc(fb, func(a, b bag.KV[int, int]) int { return a.Key - b.Key })
 		equal(t, "foldby", toJSON[[][]int](t, pairs(fb)), golden[[][]int](t, "foldby"))
+		fb = val(bag.FoldBy(b, mod5, add, 0, add).Compute(ctx, opt)).must(t)
+		slices.SortFunc(fb, func(a, b bag.KV[int, int]) int { return a.Key - b.Key })
+		equal(t, "foldby with combine", toJSON[[][]int](t, pairs(fb)), golden[[][]int](t, "foldby"))
 		equal(t, "fold", val(bag.Fold(b, add, nil, 0, bag.SplitEvery(3)).Compute(ctx, opt)).must(t), golden[int](t, "fold"))
+		equal(t, "reduction", val(bag.Reduction(b, sumInts, sumInts, bag.SplitEvery(3)).Compute(ctx, opt)).must(t), golden[int](t, "sum"))
 		acc := val(bag.Accumulate(bag.FromSlice(nums()[:30], 4), add, 0).Compute(ctx, opt)).must(t)
 		equal(t, "accumulate", acc, golden[[]int](t, "accumulate"))
-		lens := func(xs []int) ([]int, error) { return []int{len(xs)}, nil }
 		equal(t, "repartition 3", val(bag.MapPartitions(bag.Repartition(b, 3), lens).Compute(ctx, opt)).must(t), golden[[]int](t, "repartition3"))
 		equal(t, "repartition 10", val(bag.MapPartitions(bag.Repartition(b, 10), lens).Compute(ctx, opt)).must(t), golden[[]int](t, "repartition10"))
 		equal(t, "repartition values", val(bag.Repartition(bag.Repartition(b, 10), 3).Compute(ctx, opt)).must(t), nums())
@@ -196,16 +232,27 @@ func records() []map[string]any {
 }
 
 func TestGoldenPluckJoin(t *testing.T) {
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+	other := []map[string]string{{"name": "ann", "city": "paris"}, {"name": "bob", "city": "lyon"}, {"name": "ann", "city": "nice"}}
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
 		rb := bag.FromSlice(records(), 3)
-		got := val(bag.Pluck(rb, "amount").Compute(ctx, opt)).must(t)
-		equal(t, "pluck", toJSON[[]int](t, got), golden[[]int](t, "pluck"))
-		other := []map[string]string{{"name": "ann", "city": "paris"}, {"name": "bob", "city": "lyon"}, {"name": "ann", "city": "nice"}}
 		j := bag.Join(rb, other, func(r map[string]any) string { return r["name"].(string) }, func(o map[string]string) string { return o["name"] })
 		js := val(bag.Map(j, func(p bag.Joined[map[string]any, map[string]string]) []any {
 			return []any{p.Left["id"], p.Right["city"]}
 		}).Compute(ctx, opt)).must(t)
+		equal(t, "join of closures", toJSON[[][]any](t, js), golden[[][]any](t, "join"))
+	})
+	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		rb := bag.FromSlice(records(), 3)
+		got := val(bag.Pluck(rb, "amount").Compute(ctx, opt)).must(t)
+		equal(t, "pluck", toJSON[[]int](t, got), golden[[]int](t, "pluck"))
+		j := bag.Join(rb, other, recordName, otherName)
+		js := val(bag.Map(j, idCity).Compute(ctx, opt)).must(t)
 		equal(t, "join", toJSON[[][]any](t, js), golden[[][]any](t, "join"))
+		// The joined pairs themselves, gathered.
+		joined := val(j.Compute(ctx, opt)).must(t)
+		equal(t, "pairs", len(joined), len(js))
+		equal[any](t, "pair 0", joined[0].Right["city"], js[0][1])
+		equal(t, "pair 0 left", joined[0].Left["id"], js[0][0])
 
 		_, err := bag.Pluck(rb, "missing").Compute(ctx, opt)
 		if err == nil || !regexp.MustCompile(`bag: Pluck: partition \d element 0 has no key missing`).MatchString(err.Error()) {
@@ -247,7 +294,7 @@ func TestRandomSample(t *testing.T) {
 // emptyish has empty partitions between full ones, and duplicates.
 func emptyish() bag.Bag[int] {
 	b := bag.FromSliceSize([]int{5, 1, 5, 0, 0, 0, 9, 9, 1, 0, 0, 0, 5, 7}, 2)
-	return bag.Filter(b, func(x int) bool { return x != 0 })
+	return bag.Filter(b, nonzero)
 }
 
 func TestEmptyPartitionsAndDuplicates(t *testing.T) {
@@ -258,18 +305,28 @@ func TestEmptyPartitionsAndDuplicates(t *testing.T) {
 		equal(t, "take 4", val(b.Take(ctx, 4, opt)).must(t), []int{5, 1, 5, 9})
 		equal(t, "take 0", val(b.Take(ctx, 0, opt)).must(t), []int{})
 		equal(t, "take all", val(b.Take(ctx, 100, opt)).must(t), []int{5, 1, 5, 9, 9, 1, 5, 7})
-		ident := func(x int) int { return x }
 		equal(t, "topk", val(bag.TopK(b, 3, ident, bag.SplitEvery(2)).Compute(ctx, opt)).must(t), []int{9, 9, 7})
 		equal(t, "topk 0", val(bag.TopK(b, 0, ident).Compute(ctx, opt)).must(t), []int{})
 		equal(t, "distinct", val(bag.Distinct(b, bag.SplitEvery(2)).Compute(ctx, opt)).must(t), []int{5, 1, 9, 7})
 		equal(t, "count", val(bag.Count(b).Compute(ctx, opt)).must(t), 8)
-		nothing := bag.Filter(b, func(int) bool { return false })
-		_, err := bag.Max(nothing).Compute(ctx, opt)
-		if !errors.Is(err, bag.ErrEmpty) {
-			t.Errorf("max of empty: %v", err)
+		nothing := bag.Filter(b, never)
+		for what, it := range map[string]bag.Item[int]{"max": bag.Max(nothing), "min": bag.Min(nothing, bag.SplitEvery(2))} {
+			_, err := it.Compute(ctx, opt)
+			if !errors.Is(err, bag.ErrEmpty) || !strings.Contains(err.Error(), "bag: "+what+": empty bag") {
+				t.Errorf("%s of empty: %v", what, err)
+			}
+		}
+		if _, err := bag.Mean(nothing).Compute(ctx, opt); !errors.Is(err, bag.ErrEmpty) {
+			t.Errorf("mean of empty: %v", err)
 		}
 		equal(t, "sum of empty", val(bag.Sum(nothing).Compute(ctx, opt)).must(t), 0)
-		equal(t, "all of empty", val(bag.All(bag.Map(nothing, func(int) bool { return false })).Compute(ctx, opt)).must(t), true)
+		equal(t, "count of empty", val(bag.Count(nothing).Compute(ctx, opt)).must(t), 0)
+		equal(t, "all of empty", val(bag.All(bag.Map(nothing, never)).Compute(ctx, opt)).must(t), true)
+		equal(t, "any of empty", val(bag.Any(bag.Map(nothing, never)).Compute(ctx, opt)).must(t), false)
+		equal(t, "distinct of empty", val(bag.Distinct(nothing).Compute(ctx, opt)).must(t), []int{})
+		equal(t, "frequencies of empty", val(bag.Frequencies(nothing, true).Compute(ctx, opt)).must(t), []bag.KV[int, int]{})
+		equal(t, "fold of empty", val(bag.Fold(nothing, add, nil, 0).Compute(ctx, opt)).must(t), 0)
+		equal(t, "reduction of empty", val(bag.Reduction(nothing, sumInts, sumInts).Compute(ctx, opt)).must(t), 0)
 	})
 }
 
@@ -298,7 +355,7 @@ func TestPersist(t *testing.T) {
 }
 
 func TestFromDelayed(t *testing.T) {
-	mk := gask.Delay1(func(n int) []int { return slices.Repeat([]int{n}, n) })
+	mk := gask.Delay1(repeat)
 	b := bag.FromDelayed(mk(gask.Value(1)), mk(gask.Value(2)), mk(gask.Value(3)))
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
 		equal(t, "from delayed", val(b.Compute(ctx, opt)).must(t), []int{1, 2, 2, 3, 3, 3})
@@ -316,6 +373,17 @@ func TestFusion(t *testing.T) {
 
 func TestUserPanicAndErrorNameTheFunction(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		b := bag.FromSlice([]int{1, 2, 0, 4}, 2)
+		_, err := bag.Map(b, divide).Compute(ctx, opt)
+		if err == nil || !strings.Contains(err.Error(), "map(bagtest.divide)") || !strings.Contains(err.Error(), "panic: runtime error: integer divide by zero") {
+			t.Errorf("panic: %v", err)
+		}
+		_, err = bag.MapErr(b, noZero).Compute(ctx, opt)
+		if err == nil || !strings.Contains(err.Error(), "bag: partition 1: bagtest.noZero: zero") {
+			t.Errorf("error: %v", err)
+		}
+	})
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
 		b := bag.FromSlice([]int{1, 2, 0, 4}, 2)
 		_, err := bag.Map(b, explode).Compute(ctx, opt)
 		var pe *sched.PanicError
@@ -356,7 +424,7 @@ func TestBadArguments(t *testing.T) {
 func TestGroupBy(t *testing.T) {
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
 		b := bag.FromSlice(nums(), 7)
-		gb := bag.GroupBy(b, func(x int) int { return pymod(x, 4) }, 3)
+		gb := bag.GroupBy(b, mod4, 3)
 		equal(t, "npartitions", gb.NPartitions(), 3)
 		equal(t, "tasks: P inputs + P splits + n concats", val(gb.Graph()).must(t).Len(), 7+7+3)
 		gs := val(gb.Compute(ctx, opt)).must(t)
@@ -370,7 +438,7 @@ func TestGroupBy(t *testing.T) {
 		equal(t, "groupby", toJSON[[][]any](t, got), golden[[][]any](t, "groupby"))
 
 		// Empty partitions and duplicates; values keep their order.
-		e := bag.GroupBy(emptyish(), func(x int) string { return fmt.Sprint(x) }, 4)
+		e := bag.GroupBy(emptyish(), strconv.Itoa, 4)
 		groups := map[string][]int{}
 		for _, p := range val(e.Partitions(ctx, opt)).must(t) {
 			for _, g := range p {
@@ -381,7 +449,7 @@ func TestGroupBy(t *testing.T) {
 			}
 		}
 		equal(t, "groups", groups, map[string][]int{"5": {5, 5, 5}, "1": {1, 1}, "9": {9, 9}, "7": {7}})
-		same := val(bag.GroupBy(emptyish(), func(x int) int { return x }, 0).Compute(ctx, opt)).must(t)
+		same := val(bag.GroupBy(emptyish(), ident, 0).Compute(ctx, opt)).must(t)
 		if len(same) != 4 {
 			t.Errorf("groups %v", same)
 		}

@@ -54,13 +54,26 @@
 // faster; a line it rejects is decoded again by encoding/json, whose error (naming
 // file and line) is reported.
 //
-// # Registered functions
+// # Registered functions and worker processes
 //
-// User functions run as closures on in-process schedulers. A pipeline whose functions
-// are all registered with gask.Register (and MapPartitions of a registered function)
-// is a shippable task: the registered kernel bag.pipeline runs the steps, described as
-// plain data, by the functions' names. Reductions, GroupBy, Join, Accumulate and
-// ReadJSON still run closures.
+// User functions passed to Map, Filter, FoldBy and friends run as closures on the
+// in-process schedulers (sync, threads). Registered with gask.Register, they run on
+// the subprocess and distributed schedulers too: every operation that takes a user
+// function (the per-element steps, Join, the reductions, GroupBy, Accumulate,
+// MapPartitions) describes itself as plain data — the operation, the functions'
+// registered names, its parameters — which bag's registered kernels (bag.pipeline,
+// bag.reduce-chunk, ...) run in the worker, calling the functions by name. An
+// unregistered function makes its task a closure, which those schedulers refuse
+// before anything runs, with an error naming the function ("[unregistered: ...]")
+// and how to register it. ToDataFrame and MapsToDataFrame convert in process only.
+//
+// Values that cross processes travel through encoding/gob: a Bag[T] of a type of the
+// program's own needs T registered (gask.RegisterType[T]() or gob.Register in an
+// init function, exported fields only), as do the values its functions return and
+// ReadJSON's T; an unregistered one is an error naming the type. Partitions travel
+// as their elements, so []T needs no registration, and bag's generic types (KV,
+// Joined, Group) need none either: workers make untyped forms of them, which become
+// the typed ones where a registered function takes them or a result is returned.
 //
 // # Errors
 //

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/gask-dev/gask"
 )
 
 // derive adds a per-element step to b's pipeline. mk makes, for one run over
@@ -37,10 +35,8 @@ func derive[T, U any](b Bag[T], s step, mk func(ctx context.Context, i int) func
 // userStep describes a step of a user function, labelled by its registered name if
 // it has one, else by its Go name.
 func userStep(op string, fn any) step {
-	if name := gask.RegisteredName(fn); name != "" {
-		return step{Op: op, Func: name, Label: name}
-	}
-	return step{Op: op, Label: gask.FuncLabel(fn)}
+	d := describe(op, nil, fn)
+	return step{Op: op, Func: d.spec.Funcs[0], Label: fnLabel(fn), unregistered: d.unregistered}
 }
 
 // Map applies fn to every element (Dask's Bag.map).
@@ -203,7 +199,8 @@ type Joined[T, U any] struct {
 // Join matches every element of b with the elements of other that have the same key
 // (an inner join with an in-memory collection, Dask's Bag.join). For each element of
 // b, in order, it yields one Joined per match, in other's order. other is indexed
-// once, when Join is called.
+// once, when Join is called (in another process, by each task, when both functions
+// are registered: other travels with the tasks).
 func Join[T, U any, K comparable](b Bag[T], other []U, onSelf func(T) K, onOther func(U) K) Bag[Joined[T, U]] {
 	if onSelf == nil || onOther == nil {
 		return failf[Joined[T, U]]("Join needs both key functions")
@@ -213,7 +210,11 @@ func Join[T, U any, K comparable](b Bag[T], other []U, onSelf func(T) K, onOther
 		k := onOther(u)
 		index[k] = append(index[k], u)
 	}
-	s := step{Op: "join", Label: gask.FuncLabel(onSelf)}
+	d := describe("join", nil, onSelf, onOther)
+	s := step{Op: "join", Label: fnLabel(onSelf) + ", " + fnLabel(onOther), unregistered: d.unregistered}
+	if len(d.unregistered) == 0 {
+		s.Func, s.Param = d.spec.Funcs[0], joinParam{Other: elements(other), OnOther: d.spec.Funcs[1]}
+	}
 	return derive(b, s, func(context.Context, int) func(T, func(Joined[T, U]) error) error {
 		return func(x T, emit func(Joined[T, U]) error) error {
 			for _, u := range index[onSelf(x)] {

@@ -16,8 +16,11 @@ import (
 	"github.com/gask-dev/gask/dataframe"
 )
 
+// The conversion to Arrow runs in process: these tests run on the in-process
+// schedulers.
+
 func TestToDataFrame(t *testing.T) {
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
 		cctx := compute.WithAllocator(context.Background(), mem)
@@ -44,7 +47,7 @@ func TestMapsToDataFrame(t *testing.T) {
 		{Name: "amount", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 		{Name: "id", Type: arrow.PrimitiveTypes.Int32},
 	}, nil)
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
 		cctx := compute.WithAllocator(context.Background(), mem)

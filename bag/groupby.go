@@ -6,7 +6,6 @@ import (
 	"hash/fnv"
 	"math"
 
-	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/graph"
 	"github.com/gask-dev/gask/internal/shuffle"
 )
@@ -37,11 +36,13 @@ func GroupBy[T any, K comparable](b Bag[T], key func(T) K, npartitions int) Bag[
 	if npartitions < 1 {
 		npartitions = b.NPartitions()
 	}
-	label := gask.FuncLabel(key)
+	// The split's arguments are the number of shards, the spec (of key) and the
+	// partition.
+	d := describe("groupby", nil, key)
 	l := shuffle.Layout{
-		Name: tokenFor("groupby"), N: npartitions, SplitArgs: []any{npartitions},
-		Split: graph.Closure("groupby-split("+label+")", func(_ context.Context, args []any) (any, error) {
-			xs, err := partition[T](-1, args[1])
+		Name: tokenFor("groupby"), N: npartitions, SplitArgs: []any{npartitions, d.spec},
+		Split: kernelFunc(groupSplitName, "groupby-split"+d.fns, d.unregistered, func(_ context.Context, args []any) (any, error) {
+			xs, err := partition[T](-1, args[2])
 			if err != nil {
 				return nil, err
 			}
@@ -54,7 +55,7 @@ func GroupBy[T any, K comparable](b Bag[T], key func(T) K, npartitions int) Bag[
 			}
 			return shards, nil
 		}),
-		Concat: graph.Closure("groupby-concat", func(_ context.Context, args []any) (any, error) {
+		Concat: graph.RegisteredAs(groupConcatName, func(_ context.Context, args []any) (any, error) {
 			shards, err := shuffle.Shards[[][]KV[K, T]](args[0].(int), args[1:])
 			if err != nil {
 				return nil, fmt.Errorf("bag: groupby: %w", err)
@@ -71,7 +72,7 @@ func GroupBy[T any, K comparable](b Bag[T], key func(T) K, npartitions int) Bag[
 				out[i] = Group[K, T]{k, o.vals[i]}
 			}
 			return out, nil
-		}),
+		}).WithLabel("groupby-concat"),
 	}
 	nd := &node{name: l.Name, n: npartitions}
 	nd.build = func(g *graph.Graph) error {

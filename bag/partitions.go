@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/graph"
 )
 
@@ -37,8 +36,7 @@ func over[T any](b Bag[T], prefix string, n int, deps func(j int) []int, task fu
 }
 
 // MapPartitions applies fn to every partition as a whole (Dask's
-// Bag.map_partitions). A function registered with gask.Register ships under its
-// name: its task's only argument is the partition.
+// Bag.map_partitions).
 func MapPartitions[T, U any](b Bag[T], fn func([]T) ([]U, error)) Bag[U] {
 	if b.err != nil {
 		return fail[U](b.err)
@@ -49,10 +47,12 @@ func MapPartitions[T, U any](b Bag[T], fn func([]T) ([]U, error)) Bag[U] {
 	if b.src == nil {
 		return Bag[U]{}
 	}
-	label, reg := gask.FuncLabel(fn), gask.RegisteredName(fn)
+	// The tasks' arguments are the spec, the partition's index and the partition.
+	d := describe("map-partitions", nil, fn)
+	label := fnLabel(fn)
 	nd := over(b, "map-partitions", b.NPartitions(), func(j int) []int { return []int{j} }, func(j int) (graph.Func, []any) {
 		local := func(_ context.Context, args []any) (any, error) {
-			xs, err := partition[T](j, args[0])
+			xs, err := partition[T](j, args[2])
 			if err != nil {
 				return nil, err
 			}
@@ -65,10 +65,7 @@ func MapPartitions[T, U any](b Bag[T], fn func([]T) ([]U, error)) Bag[U] {
 			}
 			return out, nil
 		}
-		if reg != "" {
-			return graph.RegisteredAs(reg, local), nil
-		}
-		return graph.Closure(label, local), nil
+		return kernelFunc(mapPartitionsName, "map-partitions"+d.fns, d.unregistered, local), []any{d.spec, j}
 	})
 	return fromNode[U](nd)
 }
@@ -135,7 +132,7 @@ func Accumulate[T, A any](b Bag[T], binop func(A, T) A, initial A) Bag[A] {
 	if b.src == nil {
 		return Bag[A]{}
 	}
-	label := gask.FuncLabel(binop)
+	d := describe("accumulate", initial, binop)
 	type carry struct {
 		out  []A
 		last A
@@ -147,9 +144,11 @@ func Accumulate[T, A any](b Bag[T], binop func(A, T) A, initial A) Bag[A] {
 		if err != nil {
 			return err
 		}
+		// A carry task's arguments are the spec, the partition's index, the
+		// partition and (past the first) the carry of the one before.
 		for i, k := range in {
 			step := func(_ context.Context, args []any) (any, error) {
-				xs, err := partition[T](i, args[0])
+				xs, err := partition[T](i, args[2])
 				if err != nil {
 					return nil, err
 				}
@@ -158,7 +157,7 @@ func Accumulate[T, A any](b Bag[T], binop func(A, T) A, initial A) Bag[A] {
 				if i == 0 {
 					out = append(out, acc)
 				} else {
-					acc = args[1].(carry).last
+					acc = args[3].(carry).last
 				}
 				for _, x := range xs {
 					acc = binop(acc, x)
@@ -167,16 +166,18 @@ func Accumulate[T, A any](b Bag[T], binop func(A, T) A, initial A) Bag[A] {
 				return carry{out, acc}, nil
 			}
 			deps := []graph.Key{k}
-			args := []any{graph.Input(0)}
+			args := []any{d.spec, i, graph.Input(0)}
 			if i > 0 {
 				deps = append(deps, graph.K(name+"-carry", i-1))
 				args = append(args, graph.Input(1))
 			}
-			if err := add(g, graph.Task{Key: graph.K(name+"-carry", i), Func: graph.Closure("accumulate("+label+")", step), Args: args, Deps: deps}); err != nil {
+			f := kernelFunc(accumulateName, "accumulate"+d.fns, d.unregistered, step)
+			if err := add(g, graph.Task{Key: graph.K(name+"-carry", i), Func: f, Args: args, Deps: deps}); err != nil {
 				return err
 			}
 			pick := func(_ context.Context, args []any) (any, error) { return args[0].(carry).out, nil }
-			if err := add(g, graph.Task{Key: nd.key(i), Func: graph.Closure("accumulate-out", pick), Args: []any{graph.Input(0)}, Deps: []graph.Key{graph.K(name+"-carry", i)}}); err != nil {
+			out := graph.RegisteredAs(accumulateOutName, pick).WithLabel("accumulate-out")
+			if err := add(g, graph.Task{Key: nd.key(i), Func: out, Args: []any{graph.Input(0)}, Deps: []graph.Key{graph.K(name+"-carry", i)}}); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -44,10 +45,13 @@ func (it Item[T]) Graph() (*graph.Graph, error) {
 
 // Finalize implements gask.Computable.
 func (it Item[T]) Finalize(results []any) (T, error) {
-	v, ok := results[0].(T)
-	if !ok && results[0] != nil {
+	if e, ok := results[0].(emptyResult); ok {
 		var zero T
-		return zero, fmt.Errorf("bag: result is %T, want %T", results[0], zero)
+		return zero, fmt.Errorf("bag: %s: %w", e.What, ErrEmpty)
+	}
+	v, ok := as[T](results[0])
+	if !ok {
+		return v, fmt.Errorf("bag: result is %T, want %v", results[0], reflect.TypeFor[T]())
 	}
 	return v, nil
 }
@@ -90,23 +94,37 @@ func reduceOpts(opts []ReduceOption) (reduceOptions, error) {
 // A reduction that can take the elements one by one sets fold instead of chunk: it
 // starts a partition's partial result, and the partition's fused steps stream their
 // elements into add, never building the partition's slice.
+//
+// Its tasks run these typed functions in process; they carry the reduction's
+// description (describe: the operation what, the user functions' registered names,
+// a parameter), which the registered kernels run in another process when every
+// function is registered.
 type tree[T, A, R any] struct {
 	what    string
 	chunk   func(i int, xs []T) (A, error)
 	fold    func(i int) (add func(T), end func() A)
 	combine func(ps []A) (A, error)
 	final   func(ps []A) (R, error)
+	d       described
+}
+
+// describe sets the reduction's description: its parameter and user functions.
+func (tr tree[T, A, R]) describe(param any, fns ...any) tree[T, A, R] {
+	tr.d = describe(tr.what, param, fns...)
+	return tr
 }
 
 // chunkTask is the task that makes partition i's partial result from the stored
 // partition src: it runs b's fused steps itself, so that the pipeline's output goes
 // straight into the reduction.
+// Its arguments are the steps, the spec, i and the partition.
 func (tr tree[T, A, R]) chunkTask(b Bag[T], key graph.Key, i int, src graph.Key) graph.Task {
 	run := b.run
 	fn := func(ctx context.Context, args []any) (any, error) {
+		part := args[3]
 		if tr.fold != nil {
 			add, end := tr.fold(i)
-			if err := run(ctx, i, args[0], func(x T) error { add(x); return nil }); err != nil {
+			if err := run(ctx, i, part, func(x T) error { add(x); return nil }); err != nil {
 				return nil, err
 			}
 			return end(), nil
@@ -114,19 +132,20 @@ func (tr tree[T, A, R]) chunkTask(b Bag[T], key graph.Key, i int, src graph.Key)
 		var xs []T
 		if len(b.steps) == 0 {
 			var err error
-			if xs, err = partition[T](i, args[0]); err != nil {
+			if xs, err = partition[T](i, part); err != nil {
 				return nil, err
 			}
-		} else if err := run(ctx, i, args[0], func(x T) error { xs = append(xs, x); return nil }); err != nil {
+		} else if err := run(ctx, i, part, func(x T) error { xs = append(xs, x); return nil }); err != nil {
 			return nil, err
 		}
 		return tr.chunk(i, xs)
 	}
-	label := tr.what + "-chunk"
+	label := tr.what + "-chunk" + tr.d.fns
 	if len(b.steps) > 0 {
 		label = stepsLabel(b.steps) + "|" + label
 	}
-	return graph.Task{Key: key, Func: graph.Closure(label, fn), Args: []any{graph.Input(0)}, Deps: []graph.Key{src}}
+	f := kernelFunc(chunkName, label, append(unregisteredSteps(b.steps), tr.d.unregistered...), fn)
+	return graph.Task{Key: key, Func: f, Args: []any{b.steps, tr.d.spec, i, graph.Input(0)}, Deps: []graph.Key{src}}
 }
 
 func (tr tree[T, A, R]) node(b Bag[T], opts []ReduceOption) (*node, error) {
@@ -136,6 +155,9 @@ func (tr tree[T, A, R]) node(b Bag[T], opts []ReduceOption) (*node, error) {
 	o, err := reduceOpts(opts)
 	if err != nil {
 		return nil, err
+	}
+	if tr.d.spec.Op == "" {
+		tr.d = describe(tr.what, nil)
 	}
 	name := tokenFor(tr.what)
 	nd := &node{name: name, n: 1}
@@ -164,8 +186,9 @@ func (tr tree[T, A, R]) node(b Bag[T], opts []ReduceOption) (*node, error) {
 				return err
 			}
 		}
-		comb := graph.Closure(tr.what+"-combine", func(_ context.Context, args []any) (any, error) {
-			ps, err := partials(args)
+		// The combine and final tasks' arguments are the spec and the partials.
+		comb := kernelFunc(combineName, tr.what+"-combine"+tr.d.fns, tr.d.unregistered, func(_ context.Context, args []any) (any, error) {
+			ps, err := partials(args[1:])
 			if err != nil {
 				return nil, err
 			}
@@ -175,32 +198,32 @@ func (tr tree[T, A, R]) node(b Bag[T], opts []ReduceOption) (*node, error) {
 			var next []graph.Key
 			for j := 0; j < len(level); j += o.splitEvery {
 				k := graph.K(name+"-combine", depth, len(next))
-				if err := add(g, graph.Task{Key: k, Func: comb, Deps: level[j:min(j+o.splitEvery, len(level))]}); err != nil {
+				deps := level[j:min(j+o.splitEvery, len(level))]
+				if err := add(g, graph.Task{Key: k, Func: comb, Args: inputs(tr.d.spec, len(deps)), Deps: deps}); err != nil {
 					return err
 				}
 				next = append(next, k)
 			}
 			level = next
 		}
-		final := graph.Closure(tr.what, func(_ context.Context, args []any) (any, error) {
-			ps, err := partials(args)
+		final := kernelFunc(finalName, tr.what+tr.d.fns, tr.d.unregistered, func(_ context.Context, args []any) (any, error) {
+			ps, err := partials(args[1:])
 			if err != nil {
 				return nil, err
 			}
 			return tr.final(ps)
 		})
-		return add(g, graph.Task{Key: nd.key(0), Func: final, Args: inputs(len(level)), Deps: level})
+		return add(g, graph.Task{Key: nd.key(0), Func: final, Args: inputs(tr.d.spec, len(level)), Deps: level})
 	}
 	return nd, nil
 }
 
-func inputs(n int) []any {
-	args := make([]any, n)
-	for i := range args {
-		args[i] = graph.Input(i)
-	}
-	if args == nil {
-		args = []any{}
+// inputs is the arguments first followed by n inputs.
+func inputs(first any, n int) []any {
+	args := make([]any, n+1)
+	args[0] = first
+	for i := range n {
+		args[i+1] = graph.Input(i)
 	}
 	return args
 }
@@ -247,7 +270,7 @@ func Reduction[T, A any](b Bag[T], perPartition func([]T) A, aggregate func([]A)
 		chunk:   func(_ int, xs []T) (A, error) { return perPartition(xs), nil },
 		combine: agg,
 		final:   agg,
-	}.item(b, opts)
+	}.describe(nil, perPartition, aggregate).item(b, opts)
 }
 
 // Fold folds binop over every partition from initial, then combines the partial
@@ -258,6 +281,7 @@ func Fold[T, A any](b Bag[T], binop func(A, T) A, combine func(A, A) A, initial 
 	if binop == nil {
 		return Item[A]{err: errors.New("bag: Fold with a nil function")}
 	}
+	var combineFn any = combine
 	if combine == nil {
 		c, ok := any(binop).(func(A, A) A)
 		if !ok {
@@ -265,7 +289,7 @@ func Fold[T, A any](b Bag[T], binop func(A, T) A, combine func(A, A) A, initial 
 			var t T
 			return Item[A]{err: fmt.Errorf("bag: Fold of %T into %T needs a combine function", t, a)}
 		}
-		combine = c
+		combine, combineFn = c, binop
 	}
 	agg := func(ps []A) (A, error) { return same(ps, combine), nil }
 	return tree[T, A, A]{
@@ -275,7 +299,7 @@ func Fold[T, A any](b Bag[T], binop func(A, T) A, combine func(A, A) A, initial 
 			return func(x T) { acc = binop(acc, x) }, func() A { return acc }
 		},
 		combine: agg, final: agg,
-	}.item(b, opts)
+	}.describe(initial, binop, combineFn).item(b, opts)
 }
 
 // Number is a type Sum, Mean, Var and Std accept.
@@ -306,11 +330,22 @@ func Sum[T Number](b Bag[T], opts ...ReduceOption) Item[T] {
 // moments are a partition's count, sum and sum of squares.
 type moments struct{ N, S, S2 float64 }
 
-func momentsTree[T Number](what string, final func(m moments) (float64, error)) tree[T, moments, float64] {
+func (m *moments) add(f float64) {
+	m.N++
+	m.S += f
+	m.S2 += f * f
+}
+
+func (m moments) merge(p moments) moments {
+	return moments{m.N + p.N, m.S + p.S, m.S2 + p.S2}
+}
+
+// momentsTree is Mean, Var or Std (what), with ddof for the latter.
+func momentsTree[T Number](what string, ddof int) tree[T, moments, float64] {
 	merge := func(ps []moments) (moments, error) {
 		var m moments
 		for _, p := range ps {
-			m.N, m.S, m.S2 = m.N+p.N, m.S+p.S, m.S2+p.S2
+			m = m.merge(p)
 		}
 		return m, nil
 	}
@@ -318,19 +353,29 @@ func momentsTree[T Number](what string, final func(m moments) (float64, error)) 
 		what: what,
 		fold: func(int) (func(T), func() moments) {
 			var m moments
-			return func(x T) {
-				f := float64(x)
-				m.N++
-				m.S += f
-				m.S2 += f * f
-			}, func() moments { return m }
+			return func(x T) { m.add(float64(x)) }, func() moments { return m }
 		},
 		combine: merge,
 		final: func(ps []moments) (float64, error) {
 			m, _ := merge(ps)
-			return final(m)
+			return momentsResult(what, ddof, m)
 		},
+	}.describe(ddof)
+}
+
+// momentsResult is the mean, var or std of m.
+func momentsResult(what string, ddof int, m moments) (float64, error) {
+	switch what {
+	case "mean":
+		if m.N == 0 {
+			return 0, fmt.Errorf("bag: mean: %w", ErrEmpty)
+		}
+		return m.S / m.N, nil
+	case "std":
+		v, err := variance(m, ddof)
+		return math.Sqrt(v), err
 	}
+	return variance(m, ddof)
 }
 
 // ErrEmpty is the error of a reduction that has no value for an empty bag (Min,
@@ -339,26 +384,18 @@ var ErrEmpty = errors.New("empty bag")
 
 // Mean is the arithmetic mean; ErrEmpty for an empty bag.
 func Mean[T Number](b Bag[T], opts ...ReduceOption) Item[float64] {
-	return momentsTree[T]("mean", func(m moments) (float64, error) {
-		if m.N == 0 {
-			return 0, fmt.Errorf("bag: mean: %w", ErrEmpty)
-		}
-		return m.S / m.N, nil
-	}).item(b, opts)
+	return momentsTree[T]("mean", 0).item(b, opts)
 }
 
 // Var is the variance with ddof delta degrees of freedom (Dask's Bag.var, computed
 // as Dask does from the count, sum and sum of squares).
 func Var[T Number](b Bag[T], ddof int, opts ...ReduceOption) Item[float64] {
-	return momentsTree[T]("var", func(m moments) (float64, error) { return variance(m, ddof) }).item(b, opts)
+	return momentsTree[T]("var", ddof).item(b, opts)
 }
 
 // Std is the standard deviation with ddof delta degrees of freedom (Dask's Bag.std).
 func Std[T Number](b Bag[T], ddof int, opts ...ReduceOption) Item[float64] {
-	return momentsTree[T]("std", func(m moments) (float64, error) {
-		v, err := variance(m, ddof)
-		return math.Sqrt(v), err
-	}).item(b, opts)
+	return momentsTree[T]("std", ddof).item(b, opts)
 }
 
 func variance(m moments, ddof int) (float64, error) {
@@ -501,6 +538,7 @@ func FoldBy[T any, K comparable, A any](b Bag[T], key func(T) K, binop func(A, T
 	if key == nil || binop == nil {
 		return failf[KV[K, A]]("FoldBy needs a key and a binary function")
 	}
+	var combineFn any = combine
 	if combine == nil {
 		c, ok := any(binop).(func(A, A) A)
 		if !ok {
@@ -508,7 +546,7 @@ func FoldBy[T any, K comparable, A any](b Bag[T], key func(T) K, binop func(A, T
 			var t T
 			return failf[KV[K, A]]("FoldBy of %T into %T needs a combine function", t, a)
 		}
-		combine = c
+		combine, combineFn = c, binop
 	}
 	merge := func(ps []*ordered[K, A]) (*ordered[K, A], error) { return mergeOrdered(ps, combine), nil }
 	return bagOf(tree[T, *ordered[K, A], []KV[K, A]]{
@@ -528,7 +566,7 @@ func FoldBy[T any, K comparable, A any](b Bag[T], key func(T) K, binop func(A, T
 			o, _ := merge(ps)
 			return o.pairs(), nil
 		},
-	}, b, opts)
+	}.describe(initial, key, binop, combineFn), b, opts)
 }
 
 // Frequencies counts the occurrences of each distinct element (Dask's
@@ -549,7 +587,7 @@ func Frequencies[T comparable](b Bag[T], sorted bool, opts ...ReduceOption) Bag[
 			}
 			return out, nil
 		},
-	}, b, opts)
+	}.describe(sorted), b, opts)
 }
 
 // countFold is Frequencies' per-partition count; for strings, countStrings.
@@ -594,13 +632,13 @@ func TopK[T any, K cmp.Ordered](b Bag[T], k int, key func(T) K, opts ...ReduceOp
 		what:    "topk",
 		chunk:   func(_ int, xs []T) ([]T, error) { return top(xs), nil },
 		combine: merge, final: merge,
-	}, b, opts)
+	}.describe(k, key), b, opts)
 }
 
 // Distinct is the distinct elements, in order of first appearance, in one partition
 // (Dask's Bag.distinct).
 func Distinct[T comparable](b Bag[T], opts ...ReduceOption) Bag[T] {
-	return DistinctBy(b, func(x T) T { return x }, opts...)
+	return distinctBy(b, func(x T) T { return x }, nil, opts)
 }
 
 // DistinctBy keeps the first element of each key, in order of first appearance, in
@@ -609,6 +647,11 @@ func DistinctBy[T any, K comparable](b Bag[T], key func(T) K, opts ...ReduceOpti
 	if key == nil {
 		return failf[T]("DistinctBy with a nil key function")
 	}
+	return distinctBy(b, key, []any{key}, opts)
+}
+
+// distinctBy is DistinctBy; fns are the user's functions (none for Distinct).
+func distinctBy[T any, K comparable](b Bag[T], key func(T) K, fns []any, opts []ReduceOption) Bag[T] {
 	merge := func(ps []*ordered[K, T]) (*ordered[K, T], error) {
 		return mergeOrdered(ps, func(a, _ T) T { return a }), nil
 	}
@@ -627,5 +670,5 @@ func DistinctBy[T any, K comparable](b Bag[T], key func(T) K, opts ...ReduceOpti
 			o, _ := merge(ps)
 			return o.vals, nil
 		},
-	}, b, opts)
+	}.describe(nil, fns...), b, opts)
 }

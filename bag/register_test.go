@@ -3,6 +3,8 @@ package bag_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,10 +13,60 @@ import (
 	"github.com/gask-dev/gask/graph"
 )
 
-func double(x int) int             { return 2 * x }
-func isEven(x int) bool            { return x%2 == 0 }
-func digits(x int) []int           { return []int{x / 10, x % 10} }
-func lens(xs []int) ([]int, error) { return []int{len(xs)}, nil }
+// The tests' user functions, registered so that they run on every scheduler of the
+// matrix, the subprocess one too.
+func double(x int) int                 { return 2 * x }
+func isEven(x int) bool                { return x%2 == 0 }
+func digits(x int) []int               { return []int{x / 10, x % 10} }
+func lens(xs []int) ([]int, error)     { return []int{len(xs)}, nil }
+func div3(x int) bool                  { return pymod(x, 3) == 0 }
+func negative(x int) bool              { return x < 0 }
+func nonzero(x int) bool               { return x != 0 }
+func never(int) bool                   { return false }
+func ident(x int) int                  { return x }
+func neg(x int) int                    { return -x }
+func add(a, x int) int                 { return a + x }
+func mod4(x int) int                   { return pymod(x, 4) }
+func mod5(x int) int                   { return pymod(x, 5) }
+func mod7(x int) int                   { return pymod(x, 7) }
+func mod10(x int) int                  { return pymod(x, 10) }
+func below49(x int) bool               { return x < -49 }
+func below50(x int) bool               { return x < 50 }
+func sumInts(xs []int) int             { return sumOf(xs) }
+func repeat(n int) []int               { return slices.Repeat([]int{n}, n) }
+func divide(x int) int                 { return 10 / x }
+func count(kv bag.KV[string, int]) int { return kv.Value }
+func amount(r record) int              { return r.Amount }
+
+// rep repeats x |x| % 3 times.
+func rep(x int) []int {
+	n := x
+	if n < 0 {
+		n = -n
+	}
+	return slices.Repeat([]int{x}, n%3)
+}
+
+func sumOf(xs []int) int {
+	s := 0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+func noZero(x int) (int, error) {
+	if x == 0 {
+		return 0, errors.New("zero")
+	}
+	return x, nil
+}
+
+func recordName(r map[string]any) string   { return r["name"].(string) }
+func otherName(o map[string]string) string { return o["name"] }
+func idCity(p bag.Joined[map[string]any, map[string]string]) []any {
+	return []any{p.Left["id"], p.Right["city"]}
+}
 
 func init() {
 	gask.Register("bagtest.double", double)
@@ -22,6 +74,33 @@ func init() {
 	gask.Register("bagtest.digits", digits)
 	gask.Register("bagtest.lens", lens)
 	gask.Register("bagtest.fields", strings.Fields)
+	gask.Register("bagtest.div3", div3)
+	gask.Register("bagtest.negative", negative)
+	gask.Register("bagtest.nonzero", nonzero)
+	gask.Register("bagtest.never", never)
+	gask.Register("bagtest.ident", ident)
+	gask.Register("bagtest.neg", neg)
+	gask.Register("bagtest.add", add)
+	gask.Register("bagtest.mod4", mod4)
+	gask.Register("bagtest.mod5", mod5)
+	gask.Register("bagtest.mod7", mod7)
+	gask.Register("bagtest.mod10", mod10)
+	gask.Register("bagtest.below49", below49)
+	gask.Register("bagtest.below50", below50)
+	gask.Register("bagtest.sumInts", sumInts)
+	gask.Register("bagtest.repeat", repeat)
+	gask.Register("bagtest.divide", divide)
+	gask.Register("bagtest.count", count)
+	gask.Register("bagtest.amount", amount)
+	gask.Register("bagtest.rep", rep)
+	gask.Register("bagtest.noZero", noZero)
+	gask.Register("bagtest.recordName", recordName)
+	gask.Register("bagtest.otherName", otherName)
+	gask.Register("bagtest.idCity", idCity)
+	gask.Register("bagtest.itoa", strconv.Itoa)
+	// The tests' own types that travel between processes.
+	gask.RegisterType[record]()
+	gask.RegisterType[map[string]string]()
 }
 
 // TestReadTextShips checks that ReadText followed by registered steps is one

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -314,7 +315,7 @@ func blockBag(what, glob string, blocksize int64, compression string) Bag[block]
 	}
 	parts := make([]any, len(blks))
 	for i, blk := range blks {
-		parts[i] = []block{blk}
+		parts[i] = slab{[]block{blk}}
 	}
 	return fromNode[block](literalNode("blocks", parts))
 }
@@ -342,25 +343,38 @@ func ReadText(glob string, blocksize int64, compression string) Bag[string] {
 // blocksize and compression are ReadText's. A line that does not decode is an error
 // naming the file and the line (or, past the first block of a file, its byte
 // offset). Like ReadText, decoding is a per-element step fused with the steps after
-// it.
+// it. Its tasks carry a zero T, by which another process knows what to decode into:
+// T must be registered there (gask.RegisterType) when T is a type of the program's.
 func ReadJSON[T any](glob string, blocksize int64, compression string) Bag[T] {
-	return derive(blockBag("ReadJSON", glob, blocksize, compression), step{Op: "read-json", Label: fmt.Sprintf("%T", *new(T))}, func(ctx context.Context, _ int) func(block, func(T) error) error {
-		return func(blk block, emit func(T) error) error {
-			return blk.read(ctx, func(line []byte, lineNo int, off int64) error {
-				if len(bytes.TrimSpace(line)) == 0 {
-					return nil
-				}
-				var v T
-				if err := unmarshalJSON(line, &v); err != nil {
-					where := "line " + strconv.Itoa(lineNo)
-					if lineNo == 0 {
-						where = "line at byte " + strconv.FormatInt(off, 10)
-					}
-					return fmt.Errorf("bag: ReadJSON %s %s: %w", blk.Path, where, err)
-				}
-				return emit(v)
-			})
+	var zero T
+	s := step{Op: "read-json", Label: reflect.TypeFor[T]().String(), Param: zero}
+	decode := func(line []byte) (T, error) {
+		var v T
+		err := unmarshalJSON(line, &v)
+		return v, err
+	}
+	return derive(blockBag("ReadJSON", glob, blocksize, compression), s, func(ctx context.Context, _ int) func(block, func(T) error) error {
+		return func(blk block, emit func(T) error) error { return readJSON(ctx, blk, decode, emit) }
+	})
+}
+
+// readJSON decodes the lines of a block with decode, skipping blank ones, and passes
+// the values to emit. A line that does not decode is an error naming the file and
+// the line (or its byte offset).
+func readJSON[T any](ctx context.Context, blk block, decode func(line []byte) (T, error), emit func(T) error) error {
+	return blk.read(ctx, func(line []byte, lineNo int, off int64) error {
+		if len(bytes.TrimSpace(line)) == 0 {
+			return nil
 		}
+		v, err := decode(line)
+		if err != nil {
+			where := "line " + strconv.Itoa(lineNo)
+			if lineNo == 0 {
+				where = "line at byte " + strconv.FormatInt(off, 10)
+			}
+			return fmt.Errorf("bag: ReadJSON %s %s: %w", blk.Path, where, err)
+		}
+		return emit(v)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestGoldenText(t *testing.T) {
 		words := bag.FlatMap(b, strings.Fields)
 		wc := val(bag.Frequencies(words, true).Compute(ctx, opt)).must(t)
 		equal(t, "wordcount", toJSON[[][]any](t, pairs(wc)), golden[[][]any](t, "wordcount"))
-		top := val(bag.TopK(bag.Frequencies(words, false), 3, func(kv bag.KV[string, int]) int { return kv.Value }).Compute(ctx, opt)).must(t)
+		top := val(bag.TopK(bag.Frequencies(words, false), 3, count).Compute(ctx, opt)).must(t)
 		equal(t, "top 3", toJSON[[][]any](t, pairs(top)), golden[[][]any](t, "wordcount_top3"))
 		gz := bag.ReadText(textDir+"words.txt.gz", 100, "")
 		equal(t, "gzip is one partition", gz.NPartitions(), 1)
@@ -31,7 +32,7 @@ func TestGoldenText(t *testing.T) {
 
 		j := bag.ReadJSON[record](textDir+"records.jsonl", 200, "")
 		equal(t, "json npartitions", j.NPartitions(), golden[int](t, "json_npartitions"))
-		equal(t, "json sum", val(bag.Sum(bag.Map(j, func(r record) int { return r.Amount })).Compute(ctx, opt)).must(t), golden[int](t, "json_amount_sum"))
+		equal(t, "json sum", val(bag.Sum(bag.Map(j, amount)).Compute(ctx, opt)).must(t), golden[int](t, "json_amount_sum"))
 		m := bag.ReadJSON[map[string]any](textDir+"records.jsonl", 0, "none")
 		amounts := val(bag.Pluck(m, "amount").Compute(ctx, opt)).must(t)
 		equal(t, "json maps", toJSON[[]int](t, amounts), golden[[]int](t, "pluck"))
@@ -71,7 +72,7 @@ func TestBlocksCutAtLineBoundaries(t *testing.T) {
 
 func TestTextFilesRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	b := bag.Map(bag.FromSlice(nums(), 4), func(x int) string { return fmt.Sprint(x) })
+	b := bag.Map(bag.FromSlice(nums(), 4), strconv.Itoa)
 	eachScheduler(t, func(t *testing.T, opt gask.Option) {
 		for _, ext := range []string{".txt", ".txt.gz", ".txt.zst"} {
 			pattern := filepath.Join(dir, t.Name(), "out-*"+ext)
@@ -117,6 +118,16 @@ func TestTextErrors(t *testing.T) {
 	}
 }
 
+// rec is a record of TestReadJSONLarge.
+type rec struct {
+	ID     int      `json:"id"`
+	Name   string   `json:"name"`
+	Amount int      `json:"amount"`
+	Tags   []string `json:"tags"`
+}
+
+func init() { gask.RegisterType[rec]() }
+
 // TestReadJSONLarge decodes a file of several read chunks, as structs and as maps,
 // and compares every value with encoding/json's decoding of the line: the values
 // must not share memory with the reader's buffer, which later chunks overwrite.
@@ -134,12 +145,6 @@ func TestReadJSONLarge(t *testing.T) {
 	}
 	if err := os.WriteFile(path, []byte(sb.String()), 0o666); err != nil {
 		t.Fatal(err)
-	}
-	type rec struct {
-		ID     int      `json:"id"`
-		Name   string   `json:"name"`
-		Amount int      `json:"amount"`
-		Tags   []string `json:"tags"`
 	}
 	var wantRecs []rec
 	var wantMaps []map[string]any

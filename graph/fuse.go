@@ -9,9 +9,10 @@ import (
 
 // FusedStep is one task folded into a fused task.
 type FusedStep struct {
-	Key  Key
-	Func string // registered name
-	Args []any
+	Key   Key
+	Func  string // registered name
+	Label string // the function's label, for errors
+	Args  []any
 }
 
 const fusedName = "graph.fused"
@@ -32,12 +33,19 @@ func init() {
 		chain := make([]Task, len(steps))
 		for i, s := range steps {
 			chain[i] = Task{Key: s.Key, Func: Registered(s.Func), Args: s.Args}
+			if s.Label != "" {
+				chain[i].Func = chain[i].Func.WithLabel(s.Label)
+			}
 			if i > 0 {
 				chain[i].Deps = []Key{steps[i-1].Key}
 			}
 		}
 		return runChain(ctx, chain, args[1:])
 	})
+	// A shipped fused task carries its steps, and the steps' Input markers, in
+	// interface slots: gob must know their types.
+	gob.Register([]FusedStep(nil))
+	gob.Register(Input(0))
 }
 
 // runChain runs a linear chain: the first task gets inputs, each later task gets the
@@ -210,7 +218,7 @@ func fusedTask(chain []Task) Task {
 	if shippable {
 		steps := make([]FusedStep, len(chain))
 		for i := range chain {
-			steps[i] = FusedStep{Key: chain[i].Key, Func: chain[i].Func.Name(), Args: chain[i].Args}
+			steps[i] = FusedStep{Key: chain[i].Key, Func: chain[i].Func.Name(), Label: chain[i].Func.String(), Args: chain[i].Args}
 		}
 		// The head's inputs follow the steps; locally the closure gets them directly.
 		f = RegisteredAs(fusedName, func(ctx context.Context, a []any) (any, error) { return run(ctx, a[1:]) }).

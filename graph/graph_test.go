@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"strings"
@@ -232,6 +233,7 @@ func TestFuseStepErrorNamesStep(t *testing.T) {
 func init() {
 	Register("graph_test.double", func(_ context.Context, a []any) (any, error) { return a[0].(int) * 2, nil })
 	Register("graph_test.once", func(context.Context, []any) (any, error) { return nil, nil })
+	Register("graph_test.fail", func(context.Context, []any) (any, error) { return nil, errors.New("boom") })
 }
 
 func TestFuseShippable(t *testing.T) {
@@ -256,6 +258,33 @@ func TestFuseShippable(t *testing.T) {
 	v, err := fn(context.Background(), task.Args)
 	if err != nil || v != 20 {
 		t.Fatalf("shipped fused chain gave %v, %v", v, err)
+	}
+}
+
+// TestFuseShippedStepErrorNamesStep runs a fused chain the way a worker process
+// does — its arguments through gob in an interface slot, its kernel by name — and
+// checks that a failing step is named by its key and its label, as in process.
+func TestFuseShippedStepErrorNamesStep(t *testing.T) {
+	g := build(t,
+		Literal("x", 5),
+		Task{Key: "y", Func: Registered("graph_test.fail").WithLabel("fail(bad input)"), Deps: []Key{"x"}},
+		Task{Key: "z", Func: Registered("graph_test.double"), Deps: []Key{"y"}},
+	)
+	task := g.Fuse([]Key{"z"}).Tasks()[0]
+	var buf bytes.Buffer
+	type box struct{ V any }
+	if err := gob.NewEncoder(&buf).Encode(&box{task.Args[0]}); err != nil {
+		t.Fatal(err)
+	}
+	var b box
+	if err := gob.NewDecoder(&buf).Decode(&b); err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := Lookup(task.Func.Name())
+	_, err := fn(context.Background(), append([]any{b.V}, task.Args[1:]...))
+	var se *StepError
+	if !errors.As(err, &se) || se.Key != "y" || se.Func != "fail(bad input)" {
+		t.Fatalf("got %v", err)
 	}
 }
 

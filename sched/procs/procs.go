@@ -279,6 +279,9 @@ func (h *remote) gather(s *session) (any, error) {
 			if ctx.Err() != nil {
 				return nil, context.Cause(ctx)
 			}
+			if msg, ok := unsendable(err); ok {
+				return nil, fmt.Errorf("procs: gather %s: %s", h.key, msg)
+			}
 			if attempt < s.retries && h.w.dead.Load() == false {
 				s.pool.lost(h.w)
 				continue

@@ -116,6 +116,14 @@ func init() {
 		sch := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}}, nil)
 		return array.NewRecordBatch(sch, []arrow.Array{col}, int64(n)), nil
 	})
+	// unsendable takes a while, so that two of its tasks run at once, on both workers.
+	graph.Register("procs_test.unsendable", func(_ context.Context, args []any) (any, error) {
+		time.Sleep(300 * time.Millisecond)
+		return unsent{args[0].(int)}, nil
+	})
+	graph.Register("procs_test.count", func(_ context.Context, args []any) (any, error) {
+		return len(args), nil
+	})
 	graph.Register("procs_test.rowsum", func(_ context.Context, args []any) (any, error) {
 		s := int64(0)
 		for _, a := range args {
@@ -241,6 +249,50 @@ func TestArrowResultsMoveBetweenWorkers(t *testing.T) {
 	defer rec.Release()
 	if rec.NumRows() != 3000 || rec.Column(0).(*array.Int64).Value(2999) != 2999 {
 		t.Fatalf("got %v", rec)
+	}
+}
+
+// unsent is a type gob does not know: a value of it cannot leave its worker.
+type unsent struct{ A int }
+
+// TestUnsendableResultIsAnError checks that a result that cannot be encoded, gathered
+// or fetched by another worker, fails with the encoder's error at once, and that its
+// worker, alive and holding it, is not taken for lost (killed and replaced, the task
+// run again).
+func TestUnsendableResultIsAnError(t *testing.T) {
+	ctx := context.Background()
+	g := graph.New(3)
+	g.Add(graph.Task{Key: "a", Func: reg("unsendable"), Args: []any{1}})
+	g.Add(graph.Task{Key: "b", Func: reg("unsendable"), Args: []any{2}})
+	g.Add(graph.Task{Key: "c", Func: reg("count"), Deps: []graph.Key{"a", "b"}})
+	for _, c := range []struct {
+		out     graph.Key
+		workers int
+		want    string
+	}{
+		{"a", 1, "procs: gather a: result a: codec: encode procs_test.unsent with gob"},
+		{"c", 2, "input "}, // a and b run at once, on both workers: one is fetched
+	} {
+		sess, err := procs.New(procs.Workers(c.workers)).Open(ctx, sched.Config{FailFast: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pids := sess.(interface{ Pids() []int }).Pids()
+		if err := sess.Submit(g, []graph.Key{c.out}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = sess.Wait(ctx, []graph.Key{c.out}, 1)
+		if err == nil {
+			_, err = sess.Result(c.out)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "type not registered for interface: procs_test.unsent") {
+			t.Errorf("%s: got %v", c.out, err)
+		}
+		if after := sess.(interface{ Pids() []int }).Pids(); fmt.Sprint(after) != fmt.Sprint(pids) {
+			t.Errorf("%s: workers %v replaced by %v", c.out, pids, after)
+		}
+		sess.Close()
+		checkGone(t, pids)
 	}
 }
 

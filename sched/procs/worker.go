@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/gask-dev/gask/graph"
 	"github.com/gask-dev/gask/internal/codec"
@@ -197,6 +199,9 @@ func (w *workerServer) inputs(ctx context.Context, deps []wire.Dep) (in []any, f
 			if ctx.Err() != nil {
 				return in, fetched, "", ctx.Err()
 			}
+			if msg, ok := unsendable(err); ok {
+				return in, fetched, "", fmt.Errorf("input %s: %s", d.Key, msg) // not a loss
+			}
 			return in, fetched, d.Addr, fmt.Errorf("fetch %s from %s: %w", d.Key, d.Addr, err)
 		}
 		v, err := codec.Decode(enc)
@@ -310,9 +315,23 @@ func (w *workerServer) Get(g *wire.Get, stream grpc.ServerStreamingServer[wire.C
 	}
 	enc, err := codec.Encode(v)
 	if err != nil {
-		return fmt.Errorf("result %s: %w", g.Key, err)
+		return status.Errorf(codeUnsendable, "result %s: %v", g.Key, err)
 	}
 	return wire.SendValue(stream, enc)
+}
+
+// codeUnsendable is the status of a Get whose result cannot be encoded: the worker
+// is alive and holds it, so it is not lost, and asking again gives the same error.
+const codeUnsendable = codes.FailedPrecondition
+
+// unsendable reports whether err is a Get's failure to encode its result, and the
+// worker's message.
+func unsendable(err error) (string, bool) {
+	s, ok := status.FromError(err)
+	if !ok || s.Code() != codeUnsendable {
+		return "", false
+	}
+	return s.Message(), true
 }
 
 func (w *workerServer) Free(_ context.Context, f *wire.Free) (*wire.Empty, error) {
