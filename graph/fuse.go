@@ -42,10 +42,6 @@ func init() {
 		}
 		return runChain(ctx, chain, args[1:])
 	})
-	// A shipped fused task carries its steps, and the steps' Input markers, in
-	// interface slots: gob must know their types.
-	gob.Register([]FusedStep(nil))
-	gob.Register(Input(0))
 }
 
 // runChain runs a linear chain: the first task gets inputs, each later task gets the
