@@ -64,7 +64,7 @@ func Register[T any](name string, enc func(T) ([]byte, error), dec func([]byte) 
 		registry.byName = map[string]*entry{}
 		registry.byType = map[reflect.Type]*entry{}
 	}
-	if name == Nil || name == Gob || registry.byName[name] != nil {
+	if name == Nil || name == Gob || name == Basic || registry.byName[name] != nil {
 		panic(fmt.Sprintf("codec: codec %q registered twice", name))
 	}
 	registry.byName[name] = e
@@ -104,10 +104,14 @@ func lookup(t reflect.Type) *entry {
 // with it.
 type box struct{ V any }
 
-// Encode encodes v with the codec registered for its type, or gob.
+// Encode encodes v with Basic when it is of a predeclared scalar type, else with the
+// codec registered for its type, or gob.
 func Encode(v any) (Value, error) {
 	if v == nil {
 		return Value{}, nil
+	}
+	if b, ok := encodeBasic(v); ok {
+		return Value{Codec: Basic, Data: b}, nil
 	}
 	if e := lookup(reflect.TypeOf(v)); e != nil {
 		b, err := e.enc(v)
@@ -128,6 +132,12 @@ func Decode(v Value) (any, error) {
 	switch v.Codec {
 	case Nil:
 		return nil, nil
+	case Basic:
+		out, err := decodeBasic(v.Data)
+		if err != nil {
+			return nil, fmt.Errorf("codec: decode %s (%d bytes): %w", Basic, len(v.Data), err)
+		}
+		return out, nil
 	case Gob:
 		var b box
 		if err := gob.NewDecoder(bytes.NewReader(v.Data)).Decode(&b); err != nil {
