@@ -2,6 +2,7 @@ package codec
 
 import (
 	"testing"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -54,5 +55,49 @@ func TestArrowRoundTrip(t *testing.T) {
 			t.Errorf("record came back different:\n%v\nwant\n%v", got, r)
 		}
 		got.Release()
+	}
+}
+
+// Decoding reads the batches' buffers in place, and a stream cut anywhere is an error
+// (or, cut between messages, fewer batches), never a panic.
+func TestArrowDecodeInPlace(t *testing.T) {
+	mem := memory.NewGoAllocator()
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	for i := range 4096 {
+		b.Append(int64(i))
+	}
+	col := b.NewArray()
+	defer col.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}}, nil)
+	rec := array.NewRecordBatch(schema, []arrow.Array{col}, int64(col.Len()))
+	defer rec.Release()
+	enc, err := EncodeRecords(schema, []arrow.RecordBatch{rec, rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, recs, err := DecodeRecords(enc)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d batches, %v", len(recs), err)
+	}
+	vals := recs[1].Column(0).(*array.Int64).Int64Values()
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(enc)))
+	if p := uintptr(unsafe.Pointer(&vals[0])); p < start || p >= start+uintptr(len(enc)) {
+		t.Errorf("decoded values at %#x, not in the encoded bytes [%#x, %#x)", p, start, start+uintptr(len(enc)))
+	}
+	if !array.RecordEqual(recs[1], rec) {
+		t.Error("second batch differs")
+	}
+	for _, r := range recs {
+		r.Release()
+	}
+	for cut := range len(enc) - 8 { // the last 8 bytes are the end-of-stream marker
+		_, recs, err := DecodeRecords(enc[:cut])
+		for _, r := range recs {
+			r.Release()
+		}
+		if err == nil && len(recs) == 2 {
+			t.Fatalf("cut at %d of %d: both batches decoded", cut, len(enc))
+		}
 	}
 }

@@ -2,10 +2,13 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/gob"
 	"fmt"
+	"io"
 	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -127,7 +130,8 @@ func Encode(v any) (Value, error) {
 	return Value{Codec: Gob, Data: buf.Bytes()}, nil
 }
 
-// Decode decodes what Encode made.
+// Decode decodes what Encode made. The value may keep v.Data (Arrow record batches
+// are read in place), which must not change afterwards.
 func Decode(v Value) (any, error) {
 	switch v.Codec {
 	case Nil:
@@ -215,9 +219,14 @@ func ipcBytes(d arrow.ArrayData) int {
 }
 
 // DecodeRecords reads every record batch of an Arrow IPC stream; the caller owns them.
+// Their buffers are b's bytes, not copies (a 64 MiB batch would be copied, and its
+// pages first touched, for nothing): b must not change while they live.
 func DecodeRecords(b []byte) (*arrow.Schema, []arrow.RecordBatch, error) {
-	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(memory.DefaultAllocator))
+	mr := &memMessages{b: b}
+	mr.refs.Store(1)
+	r, err := ipc.NewReaderFromMessageReader(mr, ipc.WithAllocator(memory.DefaultAllocator))
 	if err != nil {
+		mr.Release()
 		return nil, nil, err
 	}
 	defer r.Release()
@@ -234,6 +243,66 @@ func DecodeRecords(b []byte) (*arrow.Schema, []arrow.RecordBatch, error) {
 		return nil, nil, err
 	}
 	return r.Schema(), out, nil
+}
+
+// memMessages reads the messages of an Arrow IPC stream held in memory, their
+// metadata and bodies slices of it.
+type memMessages struct {
+	b    []byte
+	refs atomic.Int64
+	msg  *ipc.Message
+}
+
+func (r *memMessages) Retain() { r.refs.Add(1) }
+
+func (r *memMessages) Release() {
+	if r.refs.Add(-1) == 0 && r.msg != nil {
+		r.msg.Release()
+		r.msg = nil
+	}
+}
+
+func (r *memMessages) Message() (msg *ipc.Message, err error) {
+	defer func() {
+		if p := recover(); p != nil { // malformed metadata
+			msg, err = nil, fmt.Errorf("arrow/ipc: invalid message metadata: %v", p)
+		}
+	}()
+	if r.msg != nil {
+		r.msg.Release()
+		r.msg = nil
+	}
+	b := r.b
+	if len(b) < 4 {
+		return nil, io.EOF // the end, without an end-of-stream marker
+	}
+	n, off := binary.LittleEndian.Uint32(b), 4
+	switch n {
+	case 0:
+		return nil, io.EOF
+	case 0xFFFFFFFF: // continuation marker, then the length
+		if len(b) < 8 {
+			return nil, io.ErrUnexpectedEOF
+		}
+		n, off = binary.LittleEndian.Uint32(b[4:]), 8
+		if n == 0 {
+			return nil, io.EOF
+		}
+	}
+	if n < 4 || uint64(off)+uint64(n) > uint64(len(b)) {
+		return nil, fmt.Errorf("arrow/ipc: message metadata of %d bytes in %d", n, len(b)-off)
+	}
+	meta := memory.NewBufferBytes(b[off : off+int(n)])
+	off += int(n)
+	head := ipc.NewMessage(meta, memory.NewBufferBytes(nil))
+	size := head.BodyLen()
+	head.Release()
+	if size < 0 || uint64(size) > uint64(len(b)-off) {
+		return nil, fmt.Errorf("arrow/ipc: message body of %d bytes in %d", size, len(b)-off)
+	}
+	r.msg = ipc.NewMessage(meta, memory.NewBufferBytes(b[off:off+int(size)]))
+	r.b = b[off+int(size):]
+	return r.msg, nil
 }
 
 // DecodeRecord reads a stream of exactly one record batch.
