@@ -2,10 +2,13 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/gob"
 	"fmt"
+	"io"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -67,7 +70,7 @@ func Register[T any](name string, enc func(T) ([]byte, error), dec func([]byte) 
 		registry.byName = map[string]*entry{}
 		registry.byType = map[reflect.Type]*entry{}
 	}
-	if name == Nil || name == Gob || registry.byName[name] != nil {
+	if name == Nil || name == Gob || name == Basic || registry.byName[name] != nil {
 		panic(fmt.Sprintf("codec: codec %q registered twice", name))
 	}
 	registry.byName[name] = e
@@ -107,10 +110,14 @@ func lookup(t reflect.Type) *entry {
 // with it.
 type box struct{ V any }
 
-// Encode encodes v with the codec registered for its type, or gob.
+// Encode encodes v with Basic when it is of a predeclared scalar type, else with the
+// codec registered for its type, or gob.
 func Encode(v any) (Value, error) {
 	if v == nil {
 		return Value{}, nil
+	}
+	if b, ok := encodeBasic(v); ok {
+		return Value{Codec: Basic, Data: b}, nil
 	}
 	if e := lookup(reflect.TypeOf(v)); e != nil {
 		b, err := e.enc(v)
@@ -126,11 +133,18 @@ func Encode(v any) (Value, error) {
 	return Value{Codec: Gob, Data: buf.Bytes()}, nil
 }
 
-// Decode decodes what Encode made.
+// Decode decodes what Encode made. The value may keep v.Data (Arrow record batches
+// are read in place), which must not change afterwards.
 func Decode(v Value) (any, error) {
 	switch v.Codec {
 	case Nil:
 		return nil, nil
+	case Basic:
+		out, err := decodeBasic(v.Data)
+		if err != nil {
+			return nil, fmt.Errorf("codec: decode %s (%d bytes): %w", Basic, len(v.Data), err)
+		}
+		return out, nil
 	case Gob:
 		var b box
 		if err := gob.NewDecoder(bytes.NewReader(v.Data)).Decode(&b); err != nil {
@@ -169,7 +183,17 @@ func EncodeRecords1(r arrow.RecordBatch) ([]byte, error) {
 
 // EncodeRecords writes record batches of one schema as an Arrow IPC stream.
 func EncodeRecords(schema *arrow.Schema, recs []arrow.RecordBatch) ([]byte, error) {
+	// Sized up front: growing by doubling copied a large batch about twice over and
+	// allocated twice its size.
+	size := 4096 + 512*len(schema.Fields())
+	for _, r := range recs {
+		size += 1024
+		for _, c := range r.Columns() {
+			size += ipcBytes(c.Data())
+		}
+	}
 	var buf bytes.Buffer
+	buf.Grow(size)
 	w := ipc.NewWriter(&buf, ipc.WithSchema(schema))
 	for _, r := range recs {
 		if err := w.Write(r); err != nil {
@@ -183,15 +207,41 @@ func EncodeRecords(schema *arrow.Schema, recs []arrow.RecordBatch) ([]byte, erro
 	return buf.Bytes(), nil
 }
 
+// ipcBytes bounds what an array's buffers take in an IPC stream (each padded to 8
+// bytes, with a margin for its metadata).
+func ipcBytes(d arrow.ArrayData) int {
+	if d == nil {
+		return 0
+	}
+	n := 128
+	for _, b := range d.Buffers() {
+		if b != nil {
+			n += b.Len() + 64
+		}
+	}
+	for _, c := range d.Children() {
+		n += ipcBytes(c)
+	}
+	if d.DataType().ID() == arrow.DICTIONARY {
+		n += ipcBytes(d.Dictionary())
+	}
+	return n
+}
+
 // DecodeRecords reads every record batch of an Arrow IPC stream; the caller owns them.
+// Their buffers are b's bytes, not copies (a 64 MiB batch would be copied, and its
+// pages first touched, for nothing): b must not change while they live.
 func DecodeRecords(b []byte) (*arrow.Schema, []arrow.RecordBatch, error) {
 	// Arrow Go trusts IPC metadata: a corrupt length would become an allocation that
 	// ends the process. Verify it first.
 	if err := arrowcheck.Stream(b); err != nil {
 		return nil, nil, err
 	}
-	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(memory.DefaultAllocator))
+	mr := &memMessages{b: b}
+	mr.refs.Store(1)
+	r, err := ipc.NewReaderFromMessageReader(mr, ipc.WithAllocator(memory.DefaultAllocator))
 	if err != nil {
+		mr.Release()
 		return nil, nil, err
 	}
 	defer r.Release()
@@ -208,6 +258,66 @@ func DecodeRecords(b []byte) (*arrow.Schema, []arrow.RecordBatch, error) {
 		return nil, nil, err
 	}
 	return r.Schema(), out, nil
+}
+
+// memMessages reads the messages of an Arrow IPC stream held in memory, their
+// metadata and bodies slices of it.
+type memMessages struct {
+	b    []byte
+	refs atomic.Int64
+	msg  *ipc.Message
+}
+
+func (r *memMessages) Retain() { r.refs.Add(1) }
+
+func (r *memMessages) Release() {
+	if r.refs.Add(-1) == 0 && r.msg != nil {
+		r.msg.Release()
+		r.msg = nil
+	}
+}
+
+func (r *memMessages) Message() (msg *ipc.Message, err error) {
+	defer func() {
+		if p := recover(); p != nil { // malformed metadata
+			msg, err = nil, fmt.Errorf("arrow/ipc: invalid message metadata: %v", p)
+		}
+	}()
+	if r.msg != nil {
+		r.msg.Release()
+		r.msg = nil
+	}
+	b := r.b
+	if len(b) < 4 {
+		return nil, io.EOF // the end, without an end-of-stream marker
+	}
+	n, off := binary.LittleEndian.Uint32(b), 4
+	switch n {
+	case 0:
+		return nil, io.EOF
+	case 0xFFFFFFFF: // continuation marker, then the length
+		if len(b) < 8 {
+			return nil, io.ErrUnexpectedEOF
+		}
+		n, off = binary.LittleEndian.Uint32(b[4:]), 8
+		if n == 0 {
+			return nil, io.EOF
+		}
+	}
+	if n < 4 || uint64(off)+uint64(n) > uint64(len(b)) {
+		return nil, fmt.Errorf("arrow/ipc: message metadata of %d bytes in %d", n, len(b)-off)
+	}
+	meta := memory.NewBufferBytes(b[off : off+int(n)])
+	off += int(n)
+	head := ipc.NewMessage(meta, memory.NewBufferBytes(nil))
+	size := head.BodyLen()
+	head.Release()
+	if size < 0 || uint64(size) > uint64(len(b)-off) {
+		return nil, fmt.Errorf("arrow/ipc: message body of %d bytes in %d", size, len(b)-off)
+	}
+	r.msg = ipc.NewMessage(meta, memory.NewBufferBytes(b[off:off+int(size)]))
+	r.b = b[off+int(size):]
+	return r.msg, nil
 }
 
 // DecodeRecord reads a stream of exactly one record batch.

@@ -1,9 +1,7 @@
 package wire
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
 	"fmt"
 	"io"
 	"math"
@@ -11,13 +9,12 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/encoding"
 
 	"github.com/gask-dev/gask/internal/codec"
 )
 
 // Protocol is the version of the messages below; a worker speaking another is refused.
-const Protocol = 1
+const Protocol = 2
 
 // Hello is a worker's answer to the handshake: what it is and what it can run.
 type Hello struct {
@@ -77,6 +74,10 @@ type Chunk struct {
 	Codec string
 	Data  []byte
 	Total int64 // the encoded size, on the first chunk
+
+	// into, when set, receives the chunk's bytes instead of Data: appended, in a
+	// slice of capacity Total made by the first chunk (Client.Get).
+	into *[]byte
 }
 
 // Free drops stored results.
@@ -87,29 +88,6 @@ type Empty struct{}
 
 // ChunkSize is the size of the pieces results stream in.
 const ChunkSize = 1 << 20
-
-// gobCodec encodes the messages above with gob. A Chunk's bytes are appended after a
-// small gob header without a second copy on the way in.
-type gobCodec struct{}
-
-func (gobCodec) Name() string { return "gask-gob" }
-
-func (gobCodec) Marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
-		return nil, fmt.Errorf("wire: encode %T: %w", v, err)
-	}
-	return buf.Bytes(), nil
-}
-
-func (gobCodec) Unmarshal(data []byte, v any) error {
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(v); err != nil {
-		return fmt.Errorf("wire: decode %T: %w", v, err)
-	}
-	return nil
-}
-
-var _ encoding.Codec = gobCodec{}
 
 // Service is the gRPC name of the worker service.
 const Service = "gask.Worker"
@@ -166,7 +144,7 @@ const window = 64 << 20
 // NewServer returns a gRPC server serving w.
 func NewServer(w WorkerServer) *grpc.Server {
 	s := grpc.NewServer(
-		grpc.ForceServerCodec(gobCodec{}),
+		grpc.ForceServerCodecV2(binCodec{}),
 		grpc.MaxRecvMsgSize(math.MaxInt32),
 		grpc.MaxSendMsgSize(math.MaxInt32),
 		grpc.InitialWindowSize(window),
@@ -193,7 +171,7 @@ func Dial(path string) (*Client, error) {
 			return d.DialContext(ctx, "unix", path)
 		}),
 		grpc.WithDefaultCallOptions(
-			grpc.ForceCodec(gobCodec{}),
+			grpc.ForceCodecV2(binCodec{}),
 			grpc.MaxCallRecvMsgSize(math.MaxInt32),
 			grpc.MaxCallSendMsgSize(math.MaxInt32),
 		),
@@ -250,9 +228,9 @@ func (c *Client) Get(ctx context.Context, key string) (codec.Value, error) {
 		return codec.Value{}, err
 	}
 	var v codec.Value
-	first := true
+	ch := &Chunk{into: &v.Data}
+	total := int64(-1)
 	for {
-		ch := new(Chunk)
 		err := stream.RecvMsg(ch)
 		if err != nil {
 			if err == io.EOF {
@@ -260,26 +238,23 @@ func (c *Client) Get(ctx context.Context, key string) (codec.Value, error) {
 			}
 			return codec.Value{}, err
 		}
-		if first {
-			v.Codec = ch.Codec
-			if len(ch.Data) == int(ch.Total) {
-				v.Data = ch.Data
-			} else {
-				v.Data = make([]byte, 0, ch.Total)
-				v.Data = append(v.Data, ch.Data...)
-			}
-			first = false
-			continue
+		if total < 0 {
+			v.Codec, total = ch.Codec, ch.Total
 		}
-		v.Data = append(v.Data, ch.Data...)
 	}
-	if first {
+	if total < 0 {
 		return codec.Value{}, fmt.Errorf("wire: get %s: empty stream", key)
+	}
+	if int64(len(v.Data)) != total {
+		return codec.Value{}, fmt.Errorf("wire: get %s: %d bytes, want %d", key, len(v.Data), total)
 	}
 	return v, nil
 }
 
-// SendValue streams an encoded value in chunks.
+// SendValue streams an encoded value in chunks. The chunks are not copied: gRPC
+// writes them from v.Data after SendValue (and the handler calling it) has returned,
+// so v.Data must never change afterwards, nor be memory that is freed explicitly;
+// codec.Encode's fresh slices are left to the garbage collector.
 func SendValue(stream grpc.ServerStreamingServer[Chunk], v codec.Value) error {
 	total := int64(len(v.Data))
 	for off := 0; ; {

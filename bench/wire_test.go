@@ -1,0 +1,111 @@
+package bench
+
+import (
+	"context"
+	"net"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/gask-dev/gask/internal/codec"
+	"github.com/gask-dev/gask/internal/wire"
+)
+
+// The wire benchmarks are the procs scheduler's protocol alone, in one process: a
+// wire.Client calling a stub worker over a Unix socket. Beside BenchmarkProcsOverhead
+// and BenchmarkProcsArrowTransfer they show what of a task's or a transfer's cost is
+// gRPC itself (without the second process, the codec or the scheduler).
+
+// stubWorker answers Run at once and serves one encoded value to every Get.
+type stubWorker struct{ val codec.Value }
+
+func (s *stubWorker) Hello(context.Context, *wire.Empty) (*wire.Hello, error) {
+	return &wire.Hello{}, nil
+}
+
+func (s *stubWorker) Run(_ context.Context, r *wire.Run) (*wire.Ran, error) {
+	for _, a := range r.Args {
+		if _, err := codec.Decode(a.Val); err != nil {
+			return nil, err
+		}
+	}
+	return &wire.Ran{Size: 8}, nil
+}
+
+func (s *stubWorker) Get(_ *wire.Get, st grpc.ServerStreamingServer[wire.Chunk]) error {
+	return wire.SendValue(st, s.val)
+}
+
+func (s *stubWorker) Free(context.Context, *wire.Free) (*wire.Empty, error) {
+	return &wire.Empty{}, nil
+}
+
+func (s *stubWorker) Clear(context.Context, *wire.Empty) (*wire.Empty, error) {
+	return &wire.Empty{}, nil
+}
+
+// stubClient serves a stub worker holding v and returns a client connected to it.
+func stubClient(b *testing.B, v codec.Value) *wire.Client {
+	path := filepath.Join(b.TempDir(), "w.sock")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := wire.NewServer(&stubWorker{val: v})
+	go srv.Serve(ln)
+	b.Cleanup(srv.Stop)
+	c, err := wire.Dial(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	if _, err := c.Hello(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkWireRun is one task's round trip: a Run of an inc task with its literal
+// argument, as the procs scheduler sends it, answered at once. cpu-us/op is the CPU
+// time of both ends.
+func BenchmarkWireRun(b *testing.B) {
+	c := stubClient(b, codec.Value{})
+	ctx := context.Background()
+	c0 := cpuTime(nil)
+	for b.Loop() {
+		arg, err := codec.Encode(1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := &wire.Run{Key: "('inc', 1)", Func: "bench.inc", Label: "bench.inc", Args: []wire.Arg{{Input: -1, Val: arg}}}
+		if _, err := c.Run(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cpuTime(nil)-c0)/time.Microsecond)/float64(b.N), "cpu-us/op")
+}
+
+// BenchmarkWireGet streams one encoded 64 MiB Arrow batch from the stub worker (the
+// gRPC part of a transfer, without encoding or decoding it).
+func BenchmarkWireGet(b *testing.B) {
+	const mib = 64
+	r := makeBatch(1, batchRows(mib))
+	defer r.Release()
+	v, err := codec.Encode(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := stubClient(b, v)
+	ctx := context.Background()
+	b.SetBytes(int64(len(v.Data)))
+	c0 := cpuTime(nil)
+	for b.Loop() {
+		got, err := c.Get(ctx, "x")
+		if err != nil || len(got.Data) != len(v.Data) {
+			b.Fatalf("got %d bytes, %v", len(got.Data), err)
+		}
+	}
+	b.ReportMetric((cpuTime(nil)-c0).Seconds()/(float64(len(v.Data))*float64(b.N)/1e9), "cpu-s/GB")
+}
