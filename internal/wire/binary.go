@@ -77,6 +77,11 @@ func (binCodec) Marshal(v any) (mem.BufferSlice, error) {
 		for _, d := range m.Deps {
 			e.str(d.Key)
 			e.str(d.Addr)
+			e.bool(d.Inline)
+			if d.Inline {
+				e.str(d.Val.Codec)
+				e.bytes(d.Val.Data)
+			}
 		}
 	case *Ran:
 		e.int(m.Size)
@@ -89,6 +94,11 @@ func (binCodec) Marshal(v any) (mem.BufferSlice, error) {
 			e.str(x.Lost)
 			e.bool(x.Panic)
 			e.bytes(x.Stack)
+		}
+		e.bool(m.Inline)
+		if m.Inline {
+			e.str(m.Val.Codec)
+			e.bytes(m.Val.Data)
 		}
 	case *Get:
 		e.str(m.Key)
@@ -216,14 +226,23 @@ func (binCodec) Unmarshal(data mem.BufferSlice, v any) error {
 		if n := d.n(); n > 0 {
 			m.Deps = make([]Dep, n)
 			for i := range m.Deps {
-				m.Deps[i].Key = d.str()
-				m.Deps[i].Addr = d.str()
+				dp := &m.Deps[i]
+				dp.Key = d.str()
+				dp.Addr = d.str()
+				if dp.Inline = d.bool(); dp.Inline {
+					dp.Val.Codec = d.str()
+					dp.Val.Data = d.bytes()
+				}
 			}
 		}
 	case *Ran:
 		m.Size = d.int()
 		if d.bool() {
 			m.Err = &Error{Msg: d.str(), StepKey: d.str(), StepFunc: d.str(), Canceled: d.bool(), Lost: d.str(), Panic: d.bool(), Stack: d.bytes()}
+		}
+		if m.Inline = d.bool(); m.Inline {
+			m.Val.Codec = d.str()
+			m.Val.Data = d.bytes()
 		}
 	case *Get:
 		m.Key = d.str()

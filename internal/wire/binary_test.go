@@ -27,9 +27,10 @@ func TestBinaryRoundTrip(t *testing.T) {
 		&Empty{},
 		&Hello{Protocol: Protocol, OS: "linux", Arch: "amd64", Digest: "abc", Funcs: []string{"a", "bé"}, PID: 42, Threads: -3},
 		&Hello{},
-		&Run{Key: "k", Func: "f", Label: "l", Args: []Arg{{Input: -1, Val: codec.Value{Codec: "gob", Data: []byte{1, 2, 3}}}, {Input: 2}}, ArgsNil: true, Deps: []Dep{{Key: "a", Addr: "/x.sock"}, {Key: "b"}}},
+		&Run{Key: "k", Func: "f", Label: "l", Args: []Arg{{Input: -1, Val: codec.Value{Codec: "gob", Data: []byte{1, 2, 3}}}, {Input: 2}}, ArgsNil: true, Deps: []Dep{{Key: "a", Addr: "/x.sock"}, {Key: "b"}, {Key: "c", Inline: true, Val: codec.Value{Codec: "basic", Data: []byte{9}}}}},
 		&Run{Key: "only"},
 		&Ran{Size: 1 << 40},
+		&Ran{Size: 8, Inline: true, Val: codec.Value{Codec: "basic", Data: []byte{7, 8}}},
 		&Ran{Size: -1, Err: &Error{Msg: "m", StepKey: "s", StepFunc: "sf", Canceled: true, Lost: "/y.sock", Panic: true, Stack: []byte("goroutine 1")}},
 		&Get{Key: "('x', 1)"},
 		&Chunk{Codec: "arrow", Data: bytes.Repeat([]byte{7}, 100_000), Total: 300_000},
@@ -87,8 +88,8 @@ func TestBinaryChunkInto(t *testing.T) {
 func TestBinaryCoversEveryField(t *testing.T) {
 	fields := map[reflect.Type]int{
 		reflect.TypeFor[Empty](): 0, reflect.TypeFor[Hello](): 7, reflect.TypeFor[Run](): 6,
-		reflect.TypeFor[Arg](): 2, reflect.TypeFor[codec.Value](): 2, reflect.TypeFor[Dep](): 2,
-		reflect.TypeFor[Ran](): 2, reflect.TypeFor[Error](): 7, reflect.TypeFor[Get](): 1,
+		reflect.TypeFor[Arg](): 2, reflect.TypeFor[codec.Value](): 2, reflect.TypeFor[Dep](): 4,
+		reflect.TypeFor[Ran](): 4, reflect.TypeFor[Error](): 7, reflect.TypeFor[Get](): 1,
 		reflect.TypeFor[Chunk](): 4, reflect.TypeFor[Free](): 1,
 	}
 	for typ, n := range fields {

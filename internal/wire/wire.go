@@ -37,6 +37,10 @@ type Arg struct {
 type Dep struct {
 	Key  string
 	Addr string
+	// Inline, when set, carries the value itself (a small result the driver holds), so
+	// the worker fetches nothing.
+	Inline bool
+	Val    codec.Value
 }
 
 // Run asks a worker to run one task and keep its result under Key.
@@ -64,7 +68,15 @@ type Error struct {
 type Ran struct {
 	Size int64 // measured bytes of the result
 	Err  *Error
+	// Inline, when set, carries a copy of a small result (at most InlineMax encoded
+	// bytes), so that the driver can pass it to dependents elsewhere and gather it
+	// without another call.
+	Inline bool
+	Val    codec.Value
 }
+
+// InlineMax is the largest encoded result a worker returns inline with Ran.
+const InlineMax = 64 << 10
 
 // Get asks for a stored result.
 type Get struct{ Key string }

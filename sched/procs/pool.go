@@ -143,12 +143,18 @@ func startPool(ctx context.Context, cfg *Scheduler) (*pool, error) {
 
 // workerEnv is this process's environment without any worker settings of its own,
 // plus the new worker's.
-func workerEnv(addr string, threads int) []string {
+func workerEnv(addr string, threads, procsPerCPU int) []string {
 	var env []string
+	// Each worker gets its share of the cores (Go's runtime spinning on every core in
+	// each of several processes costs more than it gains), unless GOMAXPROCS is set.
+	maxprocs := "GOMAXPROCS=" + strconv.Itoa(max(threads, procsPerCPU))
 	gorace := "atexit_sleep_ms=0" // a race-enabled worker exits at once (default: 1s later)
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "GASK_WORKER") && !strings.HasPrefix(kv, "GASK_WORKER_HOOK_WAIT=") {
 			continue
+		}
+		if strings.HasPrefix(kv, "GOMAXPROCS=") {
+			maxprocs = ""
 		}
 		if v, ok := strings.CutPrefix(kv, "GORACE="); ok {
 			gorace = strings.TrimSpace(v + " " + gorace)
@@ -157,6 +163,9 @@ func workerEnv(addr string, threads int) []string {
 		env = append(env, kv)
 	}
 	env = append(env, "GORACE="+gorace)
+	if maxprocs != "" {
+		env = append(env, maxprocs)
+	}
 	return append(env,
 		envWorker+"="+strconv.Itoa(wire.Protocol),
 		envSocket+"="+addr,
@@ -177,7 +186,7 @@ func (p *pool) start(ctx context.Context, idx int) (*proc, error) {
 	w := &proc{idx: idx, addr: addr, lifeline: mine, stderr: &tail{}, threads: p.cfg.threads, exited: make(chan struct{})}
 	// No arguments: a test binary's -test.* flags stay with the driver.
 	cmd := exec.Command(p.exe)
-	cmd.Env = workerEnv(addr, p.cfg.threads)
+	cmd.Env = workerEnv(addr, p.cfg.threads, max(1, (runtime.NumCPU()+p.cfg.workers-1)/p.cfg.workers))
 	cmd.ExtraFiles = []*os.File{theirs} // fd 3
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = io.MultiWriter(os.Stderr, w.stderr)

@@ -234,7 +234,8 @@ type remote struct {
 	size   int64
 
 	mu      sync.Mutex
-	w       *proc // holder; nil once freed
+	inline  *codec.Value // a small result's copy, returned with its run
+	w       *proc        // holder; nil once freed
 	freed   bool  // the engine released it
 	local   any   // the gathered value
 	gotten  bool
@@ -253,7 +254,7 @@ func (h *remote) holder() *proc {
 func (h *remote) Release() {
 	h.mu.Lock()
 	w, local, gotten := h.w, h.local, h.gotten
-	h.freed, h.w, h.local, h.gotten = true, nil, nil, false
+	h.freed, h.w, h.local, h.gotten, h.inline = true, nil, nil, false, nil
 	h.mu.Unlock()
 	if gotten {
 		release(local)
@@ -268,6 +269,14 @@ func (h *remote) gather(s *session) (any, error) {
 	defer h.mu.Unlock()
 	if h.gotten {
 		return h.local, nil
+	}
+	if h.inline != nil {
+		v, err := codec.Decode(*h.inline)
+		if err != nil {
+			return nil, fmt.Errorf("procs: gather %s: %w", h.key, err)
+		}
+		h.local, h.gotten = v, true
+		return v, nil
 	}
 	ctx := s.ctx
 	for attempt := 0; ; attempt++ {
@@ -355,7 +364,7 @@ func (s *session) exec(ctx context.Context, _ int, t *graph.Task, inputs []any) 
 // ensureLocked makes sure h's result is held by a live worker, making it again when it
 // was lost (or freed, when lineage needs it). h.mu is held.
 func (s *session) ensureLocked(ctx context.Context, h *remote) error {
-	if h.w != nil && !h.w.dead.Load() {
+	if h.inline != nil || (h.w != nil && !h.w.dead.Load()) {
 		return nil
 	}
 	return s.run(ctx, h)
@@ -404,7 +413,14 @@ func (s *session) run(ctx context.Context, h *remote) error {
 		req.Deps = make([]wire.Dep, len(h.inputs))
 		for i, in := range h.inputs {
 			d := wire.Dep{Key: string(in.key)}
-			if hw := in.holder(); hw != w {
+			in.mu.Lock()
+			hw, inline := in.w, in.inline
+			in.mu.Unlock()
+			switch {
+			case hw == w:
+			case inline != nil: // small: sent along, nothing to fetch
+				d.Inline, d.Val = true, *inline
+			default:
 				d.Addr = hw.addr
 			}
 			req.Deps[i] = d
@@ -415,7 +431,7 @@ func (s *session) run(ctx context.Context, h *remote) error {
 			in.mu.Lock()
 			if in.freed && in.w != nil {
 				s.free(in.w, string(in.key))
-				in.w = nil
+				in.w, in.inline = nil, nil
 			}
 			in.mu.Unlock()
 		}
@@ -448,7 +464,11 @@ func (s *session) run(ctx context.Context, h *remote) error {
 		if h.size != ran.Size { // a remade result keeps its size; only the first run sets it
 			h.size = ran.Size
 		}
-		h.w, h.freed = w, false
+		h.w, h.freed, h.inline = w, false, nil
+		if ran.Inline {
+			v := ran.Val
+			h.inline = &v
+		}
 		return nil
 	}
 }

@@ -548,7 +548,8 @@ func TestResultsOfAKilledIdleWorkerAreRecomputed(t *testing.T) {
 	}
 	defer sess.Close()
 	g := graph.New(1)
-	g.Add(graph.Task{Key: "x", Func: reg("record"), Args: []any{100}})
+	// big enough (800 kB) to be held by its worker only, not returned inline
+	g.Add(graph.Task{Key: "x", Func: reg("record"), Args: []any{100000}})
 	if err := sess.Submit(g, []graph.Key{"x"}); err != nil {
 		t.Fatal(err)
 	}
@@ -567,12 +568,12 @@ func TestResultsOfAKilledIdleWorkerAreRecomputed(t *testing.T) {
 	if _, err := sess.Wait(ctx, []graph.Key{"y"}, 1); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := sess.Result("y"); err != nil || v != int64(4950) {
+	if v, err := sess.Result("y"); err != nil || v != int64(100000*99999/2) {
 		t.Fatalf("got %v, %v", v, err)
 	}
 	// and x itself can still be gathered
 	v, err := sess.Result("x")
-	if err != nil || v.(arrow.RecordBatch).NumRows() != 100 {
+	if err != nil || v.(arrow.RecordBatch).NumRows() != 100000 {
 		t.Fatalf("x: %v, %v", v, err)
 	}
 }

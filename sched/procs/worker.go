@@ -180,6 +180,15 @@ func release(v any) {
 func (w *workerServer) inputs(ctx context.Context, deps []wire.Dep) (in []any, fetched []any, lost string, err error) {
 	in = make([]any, len(deps))
 	for i, d := range deps {
+		if d.Inline {
+			v, err := codec.Decode(d.Val)
+			if err != nil {
+				return in, fetched, "", fmt.Errorf("input %s: %w", d.Key, err)
+			}
+			in[i] = v
+			fetched = append(fetched, v)
+			continue
+		}
 		if d.Addr == "" {
 			w.mu.Lock()
 			v, ok := w.store[d.Key]
@@ -273,7 +282,15 @@ func (w *workerServer) Run(ctx context.Context, r *wire.Run) (*wire.Ran, error) 
 	if had {
 		release(old)
 	}
-	return &wire.Ran{Size: size}, nil
+	ran := &wire.Ran{Size: size}
+	if size <= wire.InlineMax {
+		// Small: a copy goes back with the answer (an encoding failure here is left
+		// for a fetch to report, should anything fetch it).
+		if enc, err := codec.Encode(v); err == nil && len(enc.Data) <= wire.InlineMax {
+			ran.Inline, ran.Val = true, enc
+		}
+	}
+	return ran, nil
 }
 
 // call runs a registered function, turning a panic into an error as the local
