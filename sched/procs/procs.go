@@ -236,8 +236,8 @@ type remote struct {
 	mu      sync.Mutex
 	inline  *codec.Value // a small result's copy, returned with its run
 	w       *proc        // holder; nil once freed
-	freed   bool  // the engine released it
-	local   any   // the gathered value
+	freed   bool         // the engine released it
+	local   any          // the gathered value
 	gotten  bool
 	session *session
 }
