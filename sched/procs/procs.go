@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"google.golang.org/grpc/status"
+
 	"github.com/gask-dev/gask/graph"
 	"github.com/gask-dev/gask/internal/codec"
 	"github.com/gask-dev/gask/internal/wire"
@@ -275,6 +277,9 @@ func (h *remote) gather(s *session) (any, error) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, context.Cause(ctx)
+			}
+			if unencodable(err) {
+				return nil, fmt.Errorf("procs: gather %s: %s", h.key, status.Convert(err).Message())
 			}
 			if attempt < s.retries && h.w.dead.Load() == false {
 				s.pool.lost(h.w)

@@ -99,6 +99,16 @@ func init() {
 		sch := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}}, nil)
 		return array.NewRecordBatch(sch, []arrow.Array{col}, int64(n)), nil
 	})
+	graph.Register("procs_test.opaque", func(_ context.Context, args []any) (any, error) {
+		return opaque{N: args[0].(int)}, nil // never gob.Register-ed
+	})
+	graph.Register("procs_test.sleep100", func(_ context.Context, args []any) (any, error) {
+		time.Sleep(100 * time.Millisecond)
+		return args[0], nil
+	})
+	graph.Register("procs_test.count", func(_ context.Context, args []any) (any, error) {
+		return len(args), nil
+	})
 	graph.Register("procs_test.rowsum", func(_ context.Context, args []any) (any, error) {
 		s := int64(0)
 		for _, a := range args {
@@ -379,4 +389,50 @@ func TestKeepAliveReusesWorkers(t *testing.T) {
 	}
 	s.Close()
 	checkGone(t, pids1)
+}
+
+type opaque struct{ N int }
+
+// A result its worker cannot encode fails the computation with the codec's error at
+// once: the worker holding it is healthy, so it is neither replaced nor asked again.
+func TestUnencodableResultFailsWithoutKillingWorkers(t *testing.T) {
+	ctx := context.Background()
+	check := func(g *graph.Graph, out graph.Key) {
+		t.Helper()
+		sess, err := procs.New(procs.Workers(2)).Open(ctx, sched.Config{FailFast: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sess.Close()
+		pids := sess.(interface{ Pids() []int }).Pids()
+		start := time.Now()
+		if err := sess.Submit(g, []graph.Key{out}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = sess.Wait(ctx, []graph.Key{out}, 1)
+		if err == nil {
+			_, err = sess.Result(out)
+		}
+		if err == nil || !strings.Contains(err.Error(), "type not registered") {
+			t.Fatalf("got %v, want the codec's error", err)
+		}
+		if d := time.Since(start); d > 900*time.Millisecond {
+			t.Errorf("took %v", d)
+		}
+		if now := sess.(interface{ Pids() []int }).Pids(); fmt.Sprint(now) != fmt.Sprint(pids) {
+			t.Errorf("workers %v were replaced by %v", pids, now)
+		}
+	}
+	// gathered to the driver
+	g := graph.New(1)
+	g.Add(graph.Task{Key: "o", Func: reg("opaque"), Args: []any{1}})
+	check(g, "o")
+	// fetched by another worker: two results, made at once, so on both workers
+	g = graph.New(3)
+	g.Add(graph.Task{Key: "s1", Func: reg("sleep100"), Args: []any{1}})
+	g.Add(graph.Task{Key: "s2", Func: reg("sleep100"), Args: []any{2}})
+	g.Add(graph.Task{Key: "o1", Func: reg("opaque"), Deps: []graph.Key{"s1"}, Args: []any{graph.Input(0)}})
+	g.Add(graph.Task{Key: "o2", Func: reg("opaque"), Deps: []graph.Key{"s2"}, Args: []any{graph.Input(0)}})
+	g.Add(graph.Task{Key: "n", Func: reg("count"), Deps: []graph.Key{"o1", "o2"}})
+	check(g, "n")
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/gask-dev/gask/graph"
 	"github.com/gask-dev/gask/internal/codec"
@@ -197,6 +199,9 @@ func (w *workerServer) inputs(ctx context.Context, deps []wire.Dep) (in []any, f
 			if ctx.Err() != nil {
 				return in, fetched, "", ctx.Err()
 			}
+			if unencodable(err) { // the holder is alive and well: its answer is final
+				return in, fetched, "", fmt.Errorf("fetch %s from %s: %s", d.Key, d.Addr, status.Convert(err).Message())
+			}
 			return in, fetched, d.Addr, fmt.Errorf("fetch %s from %s: %w", d.Key, d.Addr, err)
 		}
 		v, err := codec.Decode(enc)
@@ -300,10 +305,15 @@ func (w *workerServer) Get(g *wire.Get, stream grpc.ServerStreamingServer[wire.C
 	}
 	enc, err := codec.Encode(v)
 	if err != nil {
-		return fmt.Errorf("result %s: %w", g.Key, err)
+		return status.Errorf(codes.FailedPrecondition, "result %s: %v", g.Key, err)
 	}
 	return wire.SendValue(stream, enc)
 }
+
+// unencodable reports whether a Get failed because its holder could not encode the
+// result (gRPC itself never answers FailedPrecondition): a fact about the value, not
+// a lost worker, so neither killing the holder nor running the task again helps.
+func unencodable(err error) bool { return status.Code(err) == codes.FailedPrecondition }
 
 func (w *workerServer) Free(_ context.Context, f *wire.Free) (*wire.Empty, error) {
 	w.mu.Lock()
