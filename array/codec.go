@@ -2,6 +2,7 @@ package array
 
 import (
 	"encoding/binary"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"math"
@@ -135,4 +136,18 @@ func decodeBlock(b []byte) (*Dense, error) {
 		data[i] = math.Float64frombits(binary.LittleEndian.Uint64(vals[8*i:]))
 	}
 	return &Dense{Shape: shape, Strides: cStrides(shape), Data: data, DType: dt}, nil
+}
+
+// The kernels' plain-data arguments and the partial results that travel between
+// tasks go through encoding/gob in interface slots, which needs their types
+// registered. Every field of them is exported: gob drops unexported fields without a
+// word (TestTaskArgumentsRoundTrip checks).
+func init() {
+	for _, v := range []any{
+		DType(0), ewSpec{}, redSpec{}, regionSpec{}, contractSpec{}, takeSpec{}, overlapSpec{},
+		&partial{}, &qrPart{},
+	} {
+		gob.RegisterName(fmt.Sprintf("gask/array.%T", v), v)
+	}
+	gob.Register([][]int(nil)) // rechunk's piece offsets
 }
