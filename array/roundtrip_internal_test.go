@@ -39,8 +39,8 @@ func rtAdd(_ context.Context, bs []*Dense) (*Dense, error) {
 }
 
 func init() {
-	gask.Register("array.roundtrip-test-double", rtDouble)
-	gask.Register("array.roundtrip-test-add", rtAdd)
+	gask.Register("array_internal_test.double", rtDouble)
+	gask.Register("array_internal_test.add", rtAdd)
 }
 
 // roundTripCases are arrays whose plans use every kernel of the package with the
