@@ -143,11 +143,13 @@ func decodeBlock(b []byte) (*Dense, error) {
 // registered. Every field of them is exported: gob drops unexported fields without a
 // word (TestTaskArgumentsRoundTrip checks).
 func init() {
+	// gob.Register names them by import path, as gask.RegisterType would: a program
+	// registering DType itself gets the same name, not a conflict.
 	for _, v := range []any{
 		DType(0), ewSpec{}, redSpec{}, regionSpec{}, contractSpec{}, takeSpec{}, overlapSpec{},
 		&partial{}, &qrPart{},
+		[][]int(nil), // rechunk's piece offsets
 	} {
-		gob.RegisterName(fmt.Sprintf("gask/array.%T", v), v)
+		gob.Register(v)
 	}
-	gob.Register([][]int(nil)) // rechunk's piece offsets
 }

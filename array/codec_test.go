@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/array"
 	"github.com/gask-dev/gask/internal/codec"
 )
@@ -208,4 +209,11 @@ func FuzzBlockCodec(f *testing.F) {
 			t.Fatalf("re-encoded\n%x\nfrom\n%x", again.Data, b)
 		}
 	})
+}
+
+// A program that registers array types with gob itself (gask.RegisterType, for its own
+// interface values) gets the names the package registered them under, not a panic.
+func TestRegisterTypeAgain(t *testing.T) {
+	gask.RegisterType[array.DType]()
+	gask.RegisterType[*array.Dense]()
 }
