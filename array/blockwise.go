@@ -103,6 +103,7 @@ func Blockwise(fn BlocksFunc, out string, args ...BlockArg) *Array {
 		names[i] = ins[i].name
 	}
 	label, regName := gask.FuncLabel(fn), gask.RegisteredName(fn)
+	f := userFunc(blockwiseName, label, regName, blockwiseKernel(fn))
 	a := &Array{shape: shape, chunks: outChunks, dtype: Float64}
 	a.name = graph.Token("blockwise") // functions cannot be compared: every call is its own key
 	a.node = &blocksNode{ins: ins, what: fmt.Sprintf("Blockwise %s %s <- %v", label, out, names), task: func(idx []int) (graph.Func, []any, []graph.Key) {
@@ -116,33 +117,7 @@ func Blockwise(fn BlocksFunc, out string, args ...BlockArg) *Array {
 			}
 			deps[i] = blockKey(in.name, bi)
 		}
-		want := blockShape(outChunks, idx)
-		run := func(ctx context.Context, args []any) (any, error) {
-			blocks, err := denseArgs(args)
-			if err != nil {
-				return nil, err
-			}
-			r, err := fn(ctx, blocks)
-			if err != nil {
-				return nil, err
-			}
-			if r == nil || !slices.Equal(r.Shape, want) {
-				var got []int
-				if r != nil {
-					got = r.Shape
-				}
-				return nil, fmt.Errorf("array: Blockwise %s: block %v came back with shape %v, want %v", label, idx, got, want)
-			}
-			if err := r.check(); err != nil {
-				return nil, fmt.Errorf("array: Blockwise %s: block %v: %w", label, idx, err)
-			}
-			return r, nil
-		}
-		f := graph.Closure(label, run)
-		if regName != "" {
-			f = graph.RegisteredAs(regName, run)
-		}
-		return f, inputs(len(deps)), deps
+		return f, append([]any{regName, label, slices.Clone(idx), blockShape(outChunks, idx)}, inputs(len(deps))...), deps
 	}}
 	return a
 }

@@ -83,10 +83,17 @@ func init() {
 		}
 		return d, nil
 	})
+	// to-record: args names, columns, whether columns is nil (all columns: a nil and
+	// an empty slice are one to gob), the steps (nil for none) and the block.
 	register(toRecordName, func(ctx context.Context, args []any) (any, error) {
-		names, columns := args[0].([]string), args[1].([]string)
-		steps, _ := args[2].([]dataframe.Step)
-		b, err := denseArg("to dataframe", args[3])
+		names, columns, all := args[0].([]string), args[1].([]string), args[2].(bool)
+		if all {
+			columns = nil
+		} else if columns == nil {
+			columns = []string{}
+		}
+		steps, _ := args[3].([]dataframe.Step)
+		b, err := denseArg("to dataframe", args[4])
 		if err != nil {
 			return nil, err
 		}
@@ -467,6 +474,10 @@ func (s *arraySource) Tasks(key graph.Key, i int, columns []string, steps []data
 		return nil, err
 	}
 	ts := slices.Clone(sub.Tasks())
+	var stepsArg any // no steps: no dataframe type to encode
+	if len(steps) > 0 {
+		stepsArg = steps
+	}
 	return append(ts, graph.Task{Key: key, Func: graph.Registered(toRecordName),
-		Args: []any{s.names, columns, steps, graph.Input(0)}, Deps: []graph.Key{block}}), nil
+		Args: []any{s.names, columns, columns == nil, stepsArg, graph.Input(0)}, Deps: []graph.Key{block}}), nil
 }

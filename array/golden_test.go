@@ -3,30 +3,74 @@ package array_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
-
-	"go.uber.org/goleak"
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/array"
+	"github.com/gask-dev/gask/internal/schedtest"
 	"github.com/gask-dev/gask/sched"
-	schedsync "github.com/gask-dev/gask/sched/sync"
-	"github.com/gask-dev/gask/sched/threads"
+	"github.com/gask-dev/gask/sched/procs"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { schedtest.Main(m) }
 
-var schedulers = []sched.Scheduler{schedsync.New(), threads.New(threads.Workers(3))}
+var schedulers = schedtest.All()
 
-func eachScheduler(t *testing.T, f func(t *testing.T, opt gask.Option)) {
-	for _, s := range schedulers {
+func eachScheduler(t *testing.T, f func(t *testing.T, opt gask.Option)) { eachOf(t, schedulers, f) }
+
+// eachLocal runs f on the in-process schedulers, for what cannot leave the process by
+// design (closures).
+func eachLocal(t *testing.T, f func(t *testing.T, opt gask.Option)) {
+	eachOf(t, schedtest.Local(), f)
+}
+
+func eachOf(t *testing.T, scheds []sched.Scheduler, f func(t *testing.T, opt gask.Option)) {
+	for _, s := range scheds {
 		t.Run(s.String(), func(t *testing.T) { f(t, gask.WithScheduler(s)) })
 	}
 }
+
+// onProcs is the option computing on the subprocess scheduler of the matrix.
+var onProcs = gask.WithScheduler(schedtest.Procs)
+
+// checkUnshippable checks that the subprocess scheduler refuses a, which runs the
+// closure labelled label, with an UnshippableError naming the task and the closure.
+func checkUnshippable(t *testing.T, a *array.Array, label string) {
+	t.Helper()
+	_, err := a.Compute(context.Background(), onProcs)
+	checkRefused(t, err, label)
+}
+
+// checkRefused checks that err is the subprocess scheduler's refusal of a task running
+// the closure labelled label.
+func checkRefused(t *testing.T, err error, label string) {
+	t.Helper()
+	var ue *procs.UnshippableError
+	if !errors.As(err, &ue) || ue.Key == "" || !strings.Contains(ue.Func, label) ||
+		!strings.Contains(err.Error(), string(ue.Key)) || !strings.Contains(err.Error(), "closure") {
+		t.Fatalf("procs ran (or refused unclearly) a closure %s: %v", label, err)
+	}
+}
+
+func squareBlock(_ context.Context, b *array.Dense) (*array.Dense, error) {
+	out, err := array.NewDense(make([]float64, b.Size()), b.Shape...)
+	if err != nil {
+		return nil, err
+	}
+	c := b.Contiguous()
+	for i, v := range c.Data {
+		out.Data[i] = v * v
+	}
+	return out, nil
+}
+
+func init() { gask.Register("array_test.squareBlock", squareBlock) }
 
 type packed struct {
 	Shape []int `json:"shape"`
@@ -164,17 +208,7 @@ var goldenCases = map[string]func(in inputFn) *array.Array{
 	"rechunk":         func(in inputFn) *array.Array { return in("x").Rechunk(array.ChunksOf([][]int{{4, 0, 3}, {1, 5, 5}})) },
 	"rechunk_t":       func(in inputFn) *array.Array { return in("t").Rechunk(array.Chunks(3, -1, 4)) },
 	"map_blocks": func(in inputFn) *array.Array {
-		return in("x").MapBlocks(func(_ context.Context, b *array.Dense) (*array.Dense, error) {
-			out, err := array.NewDense(make([]float64, b.Size()), b.Shape...)
-			if err != nil {
-				return nil, err
-			}
-			c := b.Contiguous()
-			for i, v := range c.Data {
-				out.Data[i] = v * v
-			}
-			return out, nil
-		})
+		return in("x").MapBlocks(squareBlock)
 	},
 
 	"sum":           func(in inputFn) *array.Array { return in("x").Sum() },

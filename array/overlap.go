@@ -196,6 +196,7 @@ func (n *overlapNode) lower(g *graph.Graph, a *Array) error {
 	nd := len(a.shape)
 	fn := n.fn
 	label, regName := gask.FuncLabel(fn), gask.RegisteredName(fn)
+	f := userFunc(mapOverlapName, label, regName, mapOverlapKernel(fn))
 	var err error
 	eachBlock(a.NumBlocks(), func(idx []int) {
 		if err != nil {
@@ -244,32 +245,7 @@ func (n *overlapNode) lower(g *graph.Graph, a *Array) error {
 			ones[i] = 1
 		}
 		trim := regionSpec{Start: left, Step: ones, Shape: core}
-		run := func(ctx context.Context, args []any) (any, error) {
-			d, err := denseArg("MapOverlap", args[0])
-			if err != nil {
-				return nil, err
-			}
-			r, err := fn(ctx, d)
-			if err != nil {
-				return nil, err
-			}
-			if r == nil || !slices.Equal(r.Shape, ext) {
-				var got []int
-				if r != nil {
-					got = r.Shape
-				}
-				return nil, fmt.Errorf("array: MapOverlap %s: extended block %v came back with shape %v, want %v", label, idx, got, ext)
-			}
-			if err := r.check(); err != nil {
-				return nil, fmt.Errorf("array: MapOverlap %s: block %v: %w", label, idx, err)
-			}
-			return region(r, trim)
-		}
-		f := graph.Closure(label, run)
-		if regName != "" {
-			f = graph.RegisteredAs(regName, run)
-		}
-		err = g.Add(graph.Task{Key: blockKey(a.name, idx), Func: f, Args: []any{graph.Input(0)}, Deps: []graph.Key{extKey}})
+		err = g.Add(graph.Task{Key: blockKey(a.name, idx), Func: f, Args: []any{regName, label, idx, ext, trim, graph.Input(0)}, Deps: []graph.Key{extKey}})
 	})
 	return err
 }

@@ -427,34 +427,9 @@ func (a *Array) MapBlocks(fn BlockFunc) *Array {
 	label, regName := gask.FuncLabel(fn), gask.RegisteredName(fn)
 	out := &Array{shape: slices.Clone(a.shape), chunks: a.Chunks(), dtype: a.dtype}
 	out.name = graph.Token("map-blocks") // functions cannot be compared: every call is its own key
+	f := userFunc(mapBlocksName, label, regName, mapBlocksKernel(fn))
 	out.node = &mapNode{in: a, what: "MapBlocks " + label, task: func(idx []int) (graph.Func, []any, []int) {
-		want := blockShape(a.chunks, idx)
-		run := func(ctx context.Context, args []any) (any, error) {
-			d, err := denseArg("MapBlocks", args[len(args)-1])
-			if err != nil {
-				return nil, err
-			}
-			r, err := fn(ctx, d)
-			if err != nil {
-				return nil, err
-			}
-			if r == nil || !sameBlockShape(r.Shape, want) {
-				var got []int
-				if r != nil {
-					got = r.Shape
-				}
-				return nil, fmt.Errorf("array: MapBlocks %s: block %v came back with shape %v, want %v", label, idx, got, want)
-			}
-			if err := r.check(); err != nil {
-				return nil, fmt.Errorf("array: MapBlocks %s: block %v: %w", label, idx, err)
-			}
-			return r, nil
-		}
-		f := graph.Closure(label, run)
-		if regName != "" {
-			f = graph.RegisteredAs(regName, run)
-		}
-		return f, []any{graph.Input(0)}, idx
+		return f, []any{regName, label, idx, blockShape(a.chunks, idx), graph.Input(0)}, idx
 	}}
 	return out
 }

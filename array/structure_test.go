@@ -20,7 +20,19 @@ func doubleBlock(_ context.Context, b *array.Dense) (*array.Dense, error) {
 	return out, nil
 }
 
-func init() { gask.Register("array_test.double", doubleBlock) }
+var errBoom = errors.New("boom from a registered block function")
+
+func wrongShapeBlock(context.Context, *array.Dense) (*array.Dense, error) {
+	return array.NewDense([]float64{1}, 1)
+}
+
+func failingBlock(context.Context, *array.Dense) (*array.Dense, error) { return nil, errBoom }
+
+func init() {
+	gask.Register("array_test.double", doubleBlock)
+	gask.Register("array_test.wrongShapeBlock", wrongShapeBlock)
+	gask.Register("array_test.failingBlock", failingBlock)
+}
 
 func TestStructure(t *testing.T) {
 	ctx := context.Background()
@@ -47,16 +59,26 @@ func TestStructure(t *testing.T) {
 			t.Errorf("case %d: error %v, want one mentioning %q", i, err, c.want)
 		}
 	}
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
-		bad := x.MapBlocks(func(_ context.Context, b *array.Dense) (*array.Dense, error) {
-			return array.NewDense([]float64{1}, 1)
-		})
+	bad := x.MapBlocks(func(_ context.Context, b *array.Dense) (*array.Dense, error) {
+		return array.NewDense([]float64{1}, 1)
+	})
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
 		if _, err := bad.Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), "shape [1]") {
 			t.Fatalf("MapBlocks returning a wrong shape: %v", err)
 		}
 		boom := errors.New("boom")
 		failing := x.MapBlocks(func(context.Context, *array.Dense) (*array.Dense, error) { return nil, boom })
 		if _, err := failing.Compute(ctx, opt); !errors.Is(err, boom) {
+			t.Fatalf("MapBlocks error: %v", err)
+		}
+	})
+	checkUnshippable(t, bad, "array_test.TestStructure.func")
+	// registered functions: the same checks wherever the block is computed
+	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+		if _, err := x.MapBlocks(wrongShapeBlock).Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), "came back with shape [1], want [4 3]") {
+			t.Fatalf("MapBlocks returning a wrong shape: %v", err)
+		}
+		if _, err := x.MapBlocks(failingBlock).Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), errBoom.Error()) {
 			t.Fatalf("MapBlocks error: %v", err)
 		}
 		got, err := x.MapBlocks(doubleBlock).Sum().Compute(ctx, opt)
