@@ -31,7 +31,7 @@ func init() {
 		if rec, ok := args[0].(arrow.RecordBatch); ok {
 			return int(rec.NumRows()), nil
 		}
-		v := reflect.ValueOf(args[0])
+		v := reflect.ValueOf(bag.PartitionSlice(args[0]))
 		if !v.IsValid() {
 			return 0, nil
 		}
@@ -63,7 +63,7 @@ func init() {
 	})
 	register(bagBlockName, func(_ context.Context, args []any) (any, error) {
 		n, part := args[0].(int), args[1].(int)
-		v := reflect.ValueOf(args[2])
+		v := reflect.ValueOf(bag.PartitionSlice(args[2]))
 		if args[2] == nil {
 			v = reflect.ValueOf([]float64{})
 		}

@@ -185,6 +185,11 @@ func (s *slab) GobDecode(b []byte) error {
 	return nil
 }
 
+// PartitionSlice returns the slice a bag partition's task result holds — a []T in
+// process, a []any once it has crossed a process boundary — for kernels of other
+// collections that read bag partitions (array.FromBag).
+func PartitionSlice(v any) any { return unslab(v) }
+
 // unslab is a partition's slice: what a slab holds, or the partition itself.
 func unslab(v any) any {
 	if s, ok := v.(slab); ok {
