@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-
 	"github.com/gask-dev/gask/graph"
 	"github.com/gask-dev/gask/internal/codec"
 	"github.com/gask-dev/gask/internal/wire"
