@@ -45,14 +45,8 @@ func FromTable(tbl arrow.Table, npartitions int) *DataFrame {
 	parts := make([]graph.Task, npartitions)
 	for i := range parts {
 		lo, hi := n*int64(i)/int64(npartitions), n*int64(i+1)/int64(npartitions)
-		slice := func(ctx context.Context, _ []any) (any, error) {
-			rec, err := tableSlice(ctx, tbl, lo, hi)
-			if err == nil {
-				seal(rec)
-			}
-			return rec, err
-		}
-		parts[i] = graph.Task{Key: graph.K(name, i), Func: graph.Closure("from-table", slice)}
+		slice := func(ctx context.Context) (arrow.RecordBatch, error) { return tableSlice(ctx, tbl, lo, hi) }
+		parts[i] = graph.Task{Key: graph.K(name, i), Func: graph.Registered(driverPartName).WithLabel("from-table"), Args: []any{&driverPart{label: "FromTable", build: slice}}}
 	}
 	return fromSource(&taskSource{key: name, parts: parts, sch: tbl.Schema(), what: "FromTable"})
 }
@@ -169,8 +163,8 @@ func FromRecords[T any](rows []T, npartitions int) *DataFrame {
 	n := len(rows)
 	for i := range parts {
 		chunk := rows[n*i/npartitions : n*(i+1)/npartitions]
-		build := func(ctx context.Context, _ []any) (any, error) { return buildRecord(ctx, schema, fields, chunk) }
-		parts[i] = graph.Task{Key: graph.K(name, i), Func: graph.Closure("from-records", build)}
+		build := func(ctx context.Context) (arrow.RecordBatch, error) { return buildRecord(ctx, schema, fields, chunk) }
+		parts[i] = graph.Task{Key: graph.K(name, i), Func: graph.Registered(driverPartName).WithLabel("from-records"), Args: []any{&driverPart{label: "FromRecords", build: build}}}
 	}
 	return fromSource(&taskSource{key: name, parts: parts, sch: schema, what: fmt.Sprintf("FromRecords[%s]", reflect.TypeFor[T]())})
 }
