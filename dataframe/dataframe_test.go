@@ -45,7 +45,11 @@ var schedulers = func() []sched.Scheduler {
 func init() { gask.SetDefaultScheduler(shipcheck.Wrap(threads.New())) }
 
 func eachScheduler(t *testing.T, f func(t *testing.T, opt gask.Option)) {
-	for _, s := range schedulers {
+	eachSchedulerOf(t, schedulers, f)
+}
+
+func eachSchedulerOf(t *testing.T, scheds []sched.Scheduler, f func(t *testing.T, opt gask.Option)) {
+	for _, s := range scheds {
 		t.Run(s.String(), func(t *testing.T) { f(t, gask.WithScheduler(s)) })
 	}
 }
@@ -54,9 +58,7 @@ func eachScheduler(t *testing.T, f func(t *testing.T, opt gask.Option)) {
 // (MapPartitions, GroupBy.Apply, custom aggregations, ... of unregistered functions),
 // which cannot leave the process by design. refused checks procs on them.
 func eachLocal(t *testing.T, f func(t *testing.T, opt gask.Option)) {
-	for _, s := range schedtest.Local() {
-		t.Run(s.String(), func(t *testing.T) { f(t, gask.WithScheduler(s)) })
-	}
+	eachSchedulerOf(t, schedtest.Local(), f)
 }
 
 // refused checks that the procs scheduler refuses df, which runs a closure, before

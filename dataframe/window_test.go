@@ -125,7 +125,7 @@ func windowGoldenQueries() map[string]func(*dataframe.DataFrame) *dataframe.Data
 }
 
 // TestWindowGoldens runs Shift, Diff and Rolling over one partition and over many
-// (empty ones, ones shorter than the windows) against pandas, on both schedulers; the
+// (empty ones, ones shorter than the windows) against pandas, on every scheduler; the
 // many-partition results are also compared with the one-partition ones.
 func TestWindowGoldens(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe", "golden")
