@@ -146,13 +146,17 @@ func startPool(ctx context.Context, cfg *Scheduler) (*pool, error) {
 // plus the new worker's.
 func workerEnv(addr string, threads int) []string {
 	var env []string
-	gorace := "atexit_sleep_ms=0" // a race-enabled worker exits at once (default: 1s later)
+	// A race-enabled worker stops at its first data race (exit status 66), so that its
+	// task fails with the report instead of the report going to stderr unnoticed while
+	// the driver (a `go test -race` run) passes; GORACE may say otherwise. It exits at
+	// once when its driver goes (default: 1s later).
+	gorace := "halt_on_error=1 atexit_sleep_ms=0"
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "GASK_WORKER") && !strings.HasPrefix(kv, "GASK_WORKER_HOOK_WAIT=") {
 			continue
 		}
 		if v, ok := strings.CutPrefix(kv, "GORACE="); ok {
-			gorace = strings.TrimSpace(v + " " + gorace)
+			gorace = strings.TrimSpace("halt_on_error=1 " + v + " atexit_sleep_ms=0")
 			continue
 		}
 		env = append(env, kv)
