@@ -36,6 +36,8 @@ func FromArrow(recs ...arrow.RecordBatch) *DataFrame {
 
 // FromTable makes a DataFrame of an Arrow table cut into npartitions partitions of
 // nearly equal row counts. The table is borrowed: keep it while the DataFrame is in use.
+// A partition is cut when its task runs, or, for a worker process (the procs
+// scheduler), in this process when the task is sent.
 func FromTable(tbl arrow.Table, npartitions int) *DataFrame {
 	if npartitions < 1 {
 		return failed(fmt.Errorf("dataframe: FromTable into %d partitions", npartitions))
@@ -144,7 +146,8 @@ func structFields(t reflect.Type) ([]fieldInfo, error) {
 // FromRecords makes a DataFrame of Go structs, npartitions partitions of nearly equal
 // length. Exported fields become columns (named by a `gask:"name"` tag or the field
 // name); pointer fields are nullable. The slice is borrowed: do not change it while
-// the DataFrame is in use.
+// the DataFrame is in use. A partition is built when its task runs, or, for a worker
+// process (the procs scheduler), in this process when the task is sent.
 func FromRecords[T any](rows []T, npartitions int) *DataFrame {
 	fields, err := structFields(reflect.TypeFor[T]())
 	if err != nil {
