@@ -436,7 +436,7 @@ func (s *aggSource) tasks(key graph.Key, part int, columns []string, steps []Ste
 
 func (s *aggSource) shared() (*graph.Graph, error) {
 	nout := max(s.splitOut, 1)
-	g, chunks, err := chunkTasks(s.in, s.key+"-chunk", aggChunkName, []any{s.spec, nout, graph.Input(0)})
+	g, chunks, err := chunkTasks(s.in, s.key+"-chunk", s.spec.kernel(aggChunkName), []any{s.spec, nout, graph.Input(0)})
 	if err != nil {
 		return nil, err
 	}
@@ -453,16 +453,30 @@ func (s *aggSource) shared() (*graph.Graph, error) {
 			}
 		}
 		// The last level of the tree is combined and finished in one task.
-		top, err := reduceLevels(g, parts, fmt.Sprintf("%s-combine-%d", s.key, j), aggCombineName, []any{s.spec}, s.splitEvery)
+		top, err := reduceLevels(g, parts, fmt.Sprintf("%s-combine-%d", s.key, j), s.spec.kernel(aggCombineName), []any{s.spec}, s.splitEvery)
 		if err != nil {
 			return nil, err
 		}
 		final := graph.K(s.key, j)
-		if err := g.Add(graph.Task{Key: final, Func: graph.Registered(aggFinalName), Args: append([]any{s.spec}, inputs(len(top))...), Deps: top}); err != nil {
+		if err := g.Add(graph.Task{Key: final, Func: s.spec.kernel(aggFinalName), Args: append([]any{s.spec}, inputs(len(top))...), Deps: top}); err != nil {
 			return nil, err
 		}
 	}
 	return g, nil
+}
+
+// kernel is the aggregation kernel registered as name. A custom aggregation's
+// functions are Go closures of this process (see Custom), so its tasks run in process
+// only: their kernels are closures too, which a subprocess scheduler refuses before
+// running anything, instead of failing in a worker that lacks them.
+func (s aggSpec) kernel(name string) graph.Func {
+	f := graph.Registered(name)
+	for _, a := range s.Aggs {
+		if a.Custom != "" {
+			return graph.Closure(name+" with a custom aggregation", f.Call)
+		}
+	}
+	return f
 }
 
 const pickName = "dataframe.pick"

@@ -83,14 +83,28 @@ func TestRowWiseErrors(t *testing.T) {
 	}
 }
 
+// firstRow keeps a partition's first row; badPartition fails. Registered, they run
+// in worker processes too.
+func firstRow(_ context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+	return rec.NewSlice(0, min(1, rec.NumRows())), nil
+}
+
+func badPartition(context.Context, arrow.RecordBatch) (arrow.RecordBatch, error) {
+	return nil, errors.New("bad partition")
+}
+
+func init() {
+	gask.Register("dataframe_test.firstRow", firstRow)
+	gask.Register("dataframe_test.badPartition", badPartition)
+}
+
+// TestMapPartitions maps partitions with registered functions on every scheduler, and
+// with closures in process (the procs scheduler refuses them).
 func TestMapPartitions(t *testing.T) {
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+	base := dataframe.FromRecords(trips, 3).Select("id", "fare")
+	check := func(t *testing.T, opt gask.Option, first, boom dataframe.PartitionFunc) {
 		ctx := checked(t)
-		base := dataframe.FromRecords(trips, 3).Select("id", "fare")
 		// Each partition keeps its first row only.
-		first := func(ctx context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
-			return rec.NewSlice(0, min(1, rec.NumRows())), nil
-		}
 		df := base.MapPartitions(first, base.Schema()).Filter(dataframe.Col("fare").Gt(dataframe.Lit(0)))
 		tbl, err := df.Compute(ctx, opt)
 		if err != nil {
@@ -105,12 +119,20 @@ func TestMapPartitions(t *testing.T) {
 		if _, err := wrong.Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), "came back with schema") || !strings.Contains(err.Error(), "partition ") {
 			t.Fatalf("schema mismatch: %v", err)
 		}
-		boom := base.MapPartitions(func(context.Context, arrow.RecordBatch) (arrow.RecordBatch, error) {
-			return nil, errors.New("bad partition")
-		}, base.Schema())
-		if _, err := boom.Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), "bad partition") {
+		if _, err := base.MapPartitions(boom, base.Schema()).Compute(ctx, opt); err == nil || !strings.Contains(err.Error(), "bad partition") {
 			t.Fatalf("error: %v", err)
 		}
+	}
+	eachScheduler(t, func(t *testing.T, opt gask.Option) { check(t, opt, firstRow, badPartition) })
+	first := func(ctx context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+		return rec.NewSlice(0, min(1, rec.NumRows())), nil
+	}
+	boom := func(context.Context, arrow.RecordBatch) (arrow.RecordBatch, error) {
+		return nil, errors.New("bad partition")
+	}
+	t.Run("closure", func(t *testing.T) {
+		eachLocal(t, func(t *testing.T, opt gask.Option) { check(t, opt, first, boom) })
+		refused(t, base.MapPartitions(first, base.Schema()), "TestMapPartitions")
 	})
 }
 
@@ -138,7 +160,7 @@ func TestCastToStringLikePandas(t *testing.T) {
 }
 
 // TestCustomAggregation defines the range (max - min) and a distinct-string list as
-// custom aggregations, merged across partitions.
+// custom aggregations, merged across partitions, in process.
 func TestCustomAggregation(t *testing.T) {
 	type span struct{ Lo, Hi float64 }
 	rangeAgg := dataframe.Custom[float64, span, float64]{
@@ -153,9 +175,11 @@ func TestCustomAggregation(t *testing.T) {
 		Merge: func(a, b []string) []string { return append(a, b...) },
 		Final: func(s []string) string { slices.Sort(s); return strings.Join(slices.Compact(s), "+") },
 	}
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
+	// Its functions are closures: it runs in process, and the procs scheduler refuses it.
+	df := dataframe.FromRecords(trips, 3).GroupBy("riders").Agg(rangeAgg.Of("fare").As("fare_range"), cities.Of("city").As("cities"))
+	refused(t, df, "custom aggregation")
+	eachLocal(t, func(t *testing.T, opt gask.Option) {
 		ctx := checked(t)
-		df := dataframe.FromRecords(trips, 3).GroupBy("riders").Agg(rangeAgg.Of("fare").As("fare_range"), cities.Of("city").As("cities"))
 		tbl, err := df.Compute(ctx, opt)
 		if err != nil {
 			t.Fatal(err)

@@ -90,7 +90,8 @@ func demean(ctx context.Context, g arrow.RecordBatch) (arrow.RecordBatch, error)
 
 // TestGroupApplyTransform runs Go functions per group against pandas' apply and
 // transform (testdata/dataframe/make_sort_goldens.py), from one partition and from
-// several shuffled on the key, city plain and as a category, on both schedulers.
+// several shuffled on the key, city plain and as a category, on the in-process
+// schedulers.
 func TestGroupApplyTransform(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe")
 	applied := readGolden(t, filepath.Join(dir, "golden", "apply_city.csv"))
@@ -113,7 +114,11 @@ func TestGroupApplyTransform(t *testing.T) {
 				if got := strings.Join(tr.Columns(), ","); got != "id,city,grade,score,bonus,ok,note,score_dm,n" {
 					t.Fatalf("transform columns %s", got)
 				}
-				eachScheduler(t, func(t *testing.T, opt gask.Option) {
+				// The functions run in process: Apply and Transform have no registered
+				// form, and the procs scheduler refuses them.
+				refused(t, app, "summary")
+				refused(t, tr, "demean")
+				eachLocal(t, func(t *testing.T, opt gask.Option) {
 					ctx := checked(t)
 					tbl, err := app.Compute(ctx, opt)
 					if err != nil {

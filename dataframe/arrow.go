@@ -36,6 +36,8 @@ func FromArrow(recs ...arrow.RecordBatch) *DataFrame {
 
 // FromTable makes a DataFrame of an Arrow table cut into npartitions partitions of
 // nearly equal row counts. The table is borrowed: keep it while the DataFrame is in use.
+// A partition is cut when its task runs, or, for a worker process (the procs
+// scheduler), in this process when the task is sent.
 func FromTable(tbl arrow.Table, npartitions int) *DataFrame {
 	if npartitions < 1 {
 		return failed(fmt.Errorf("dataframe: FromTable into %d partitions", npartitions))
@@ -45,14 +47,8 @@ func FromTable(tbl arrow.Table, npartitions int) *DataFrame {
 	parts := make([]graph.Task, npartitions)
 	for i := range parts {
 		lo, hi := n*int64(i)/int64(npartitions), n*int64(i+1)/int64(npartitions)
-		slice := func(ctx context.Context, _ []any) (any, error) {
-			rec, err := tableSlice(ctx, tbl, lo, hi)
-			if err == nil {
-				seal(rec)
-			}
-			return rec, err
-		}
-		parts[i] = graph.Task{Key: graph.K(name, i), Func: graph.Closure("from-table", slice)}
+		slice := func(ctx context.Context) (arrow.RecordBatch, error) { return tableSlice(ctx, tbl, lo, hi) }
+		parts[i] = graph.Task{Key: graph.K(name, i), Func: graph.Registered(driverPartName).WithLabel("from-table"), Args: []any{&driverPart{label: "FromTable", build: slice}}}
 	}
 	return fromSource(&taskSource{key: name, parts: parts, sch: tbl.Schema(), what: "FromTable"})
 }
@@ -150,7 +146,8 @@ func structFields(t reflect.Type) ([]fieldInfo, error) {
 // FromRecords makes a DataFrame of Go structs, npartitions partitions of nearly equal
 // length. Exported fields become columns (named by a `gask:"name"` tag or the field
 // name); pointer fields are nullable. The slice is borrowed: do not change it while
-// the DataFrame is in use.
+// the DataFrame is in use. A partition is built when its task runs, or, for a worker
+// process (the procs scheduler), in this process when the task is sent.
 func FromRecords[T any](rows []T, npartitions int) *DataFrame {
 	fields, err := structFields(reflect.TypeFor[T]())
 	if err != nil {
@@ -169,8 +166,8 @@ func FromRecords[T any](rows []T, npartitions int) *DataFrame {
 	n := len(rows)
 	for i := range parts {
 		chunk := rows[n*i/npartitions : n*(i+1)/npartitions]
-		build := func(ctx context.Context, _ []any) (any, error) { return buildRecord(ctx, schema, fields, chunk) }
-		parts[i] = graph.Task{Key: graph.K(name, i), Func: graph.Closure("from-records", build)}
+		build := func(ctx context.Context) (arrow.RecordBatch, error) { return buildRecord(ctx, schema, fields, chunk) }
+		parts[i] = graph.Task{Key: graph.K(name, i), Func: graph.Registered(driverPartName).WithLabel("from-records"), Args: []any{&driverPart{label: "FromRecords", build: build}}}
 	}
 	return fromSource(&taskSource{key: name, parts: parts, sch: schema, what: fmt.Sprintf("FromRecords[%s]", reflect.TypeFor[T]())})
 }

@@ -137,7 +137,7 @@ type asofSpec struct {
 	// The output: each column's side (0 left, 1 right) and source name, in order.
 	Side    []int
 	Source  []string
-	Outputs []arrow.Field
+	Outputs fieldList
 }
 
 // The hidden columns that carry a left row's partition and position through the
@@ -559,8 +559,8 @@ type asofBounds struct{ Stats []asofStat }
 type asofPieces struct {
 	Recs          recordList
 	Before, After []bool
-	rows          int64 // the partition's rows and size, to size the slices
-	size          int64
+	Rows          int64 // the partition's rows and size, to size the slices
+	Size          int64
 }
 
 func (p asofPieces) Release() { p.Recs.Release() }
@@ -568,14 +568,14 @@ func (p asofPieces) Retain()  { p.Recs.Retain() }
 
 // SizeBytes is the slices' share of the partition's size (they share its buffers).
 func (p asofPieces) SizeBytes() int64 {
-	if p.rows == 0 {
+	if p.Rows == 0 {
 		return 0
 	}
 	var n int64
 	for _, r := range p.Recs {
 		n += r.NumRows()
 	}
-	return p.size * n / p.rows
+	return p.Size * n / p.Rows
 }
 
 // asofKeys are a record's key column as int64 (integers, dates, timestamps) or
@@ -713,7 +713,7 @@ func asofOrdered(spec asofSpec, side int, stats []asofStat) error {
 // splitPieces cuts a sorted right partition by the left partitions' key ranges.
 func splitPieces[T int64 | float64](spec asofSpec, rec arrow.RecordBatch, keys []T, stats []asofStat, bounds func(asofStat) (T, T)) asofPieces {
 	needBefore, needAfter := spec.Dir != Forward, spec.Dir != Backward
-	out := asofPieces{rows: rec.NumRows(), size: sched.SizeOf(rec)}
+	out := asofPieces{Rows: rec.NumRows(), Size: sched.SizeOf(rec)}
 	for _, st := range stats {
 		var start, end int
 		before, after := false, false

@@ -28,7 +28,7 @@ type csvOptions struct {
 	NoHeader    bool
 	Names       []string
 	Types       map[string]string
-	Schema      *arrow.Schema `json:"-"`
+	schema      *arrow.Schema // in process only: tasks carry it as plain fields
 	NullValues  []string
 	SampleBytes int
 	NoQuotes    bool // quotes are ordinary characters (JSON lines)
@@ -73,7 +73,7 @@ func ColumnTypes(types map[string]string) CSVOption {
 }
 
 // WithSchema gives every column's name and type; nothing is inferred.
-func WithSchema(s *arrow.Schema) CSVOption { return func(o *csvOptions) { o.Schema = s } }
+func WithSchema(s *arrow.Schema) CSVOption { return func(o *csvOptions) { o.schema = s } }
 
 // NullValues sets the field values read as null (default: pandas' list: "", "NA",
 // "N/A", "NULL", "null", "NaN", "nan", "-NaN", "-nan", "#N/A", "None", "n/a", "<NA>").
@@ -307,7 +307,7 @@ func (s *csvSource) tasks(key graph.Key, i int, columns []string, steps []Step) 
 	}
 	file := s.files[fi]
 	blk := csvBlock{File: file, Block: i - s.starts[fi], Opts: s.opts, Fields: schemaFields(s.sch), Columns: columns}
-	blk.Opts.Schema = nil // the fields carry it as plain data
+	blk.Opts.schema = nil // the fields carry it as plain data
 	t := graph.Task{Key: key, Func: graph.Registered(csvBlockName), Args: []any{blk, steps}}
 	if report := s.opts.onBad; report != nil {
 		// The report function is a closure: the read runs in process.

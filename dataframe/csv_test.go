@@ -186,15 +186,17 @@ func TestReadCSVHeaderMismatch(t *testing.T) {
 	}
 }
 
+// TestReadCSVSkipBadLines skips malformed rows: on every scheduler without a report
+// function, and with one (a closure) in process, which the procs scheduler refuses.
 func TestReadCSVSkipBadLines(t *testing.T) {
-	eachScheduler(t, func(t *testing.T, opt gask.Option) {
-		dir := t.TempDir()
-		p := writeFile(t, dir, "bad.csv", "a,b,c\n1,x,2.5\n2,y\n3,z,oops\nbad,w,1\n4,v,4.5\n")
+	dir := t.TempDir()
+	p := writeFile(t, dir, "bad.csv", "a,b,c\n1,x,2.5\n2,y\n3,z,oops\nbad,w,1\n4,v,4.5\n")
+	read := func(report func(dataframe.BadLines)) *dataframe.DataFrame {
+		return dataframe.ReadCSV(p, dataframe.Blocksize(12), dataframe.ColumnTypes(map[string]string{"a": "int64", "c": "float64"}),
+			dataframe.SkipBadLines(report))
+	}
+	check := func(t *testing.T, opt gask.Option, df *dataframe.DataFrame) {
 		ctx := checked(t)
-		var mu sync.Mutex
-		var reports []dataframe.BadLines
-		df := dataframe.ReadCSV(p, dataframe.Blocksize(12), dataframe.ColumnTypes(map[string]string{"a": "int64", "c": "float64"}),
-			dataframe.SkipBadLines(func(b dataframe.BadLines) { mu.Lock(); reports = append(reports, b); mu.Unlock() }))
 		tbl, err := df.Compute(ctx, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -203,15 +205,24 @@ func TestReadCSVSkipBadLines(t *testing.T) {
 		if got := tableString(t, tbl); got != "a,b,c\n1,x,2.5\n4,v,4.5\n" {
 			t.Fatalf("got\n%s", got)
 		}
-		total := 0
-		for _, r := range reports {
-			total += r.Count
-			if r.Path != p || r.Err == nil || r.First < 3 {
-				t.Fatalf("report %+v", r)
+	}
+	eachScheduler(t, func(t *testing.T, opt gask.Option) { check(t, opt, read(nil)) })
+	t.Run("report", func(t *testing.T) {
+		eachLocal(t, func(t *testing.T, opt gask.Option) {
+			var mu sync.Mutex
+			var reports []dataframe.BadLines
+			check(t, opt, read(func(b dataframe.BadLines) { mu.Lock(); reports = append(reports, b); mu.Unlock() }))
+			total := 0
+			for _, r := range reports {
+				total += r.Count
+				if r.Path != p || r.Err == nil || r.First < 3 {
+					t.Fatalf("report %+v", r)
+				}
 			}
-		}
-		if total != 3 {
-			t.Fatalf("%d bad lines reported, want 3: %+v", total, reports)
-		}
+			if total != 3 {
+				t.Fatalf("%d bad lines reported, want 3: %+v", total, reports)
+			}
+		})
+		refused(t, read(func(dataframe.BadLines) {}), "SkipBadLines")
 	})
 }

@@ -464,13 +464,13 @@ func parseRecords(ctx context.Context, rr *recordReader, schema *arrow.Schema, b
 
 // inferCSVSchema reads the header and a sample of the first file and fixes o.Names.
 func inferCSVSchema(file csvFile, o *csvOptions) (*arrow.Schema, error) {
-	if o.Schema != nil {
-		for _, f := range o.Schema.Fields() {
+	if o.schema != nil {
+		for _, f := range o.schema.Fields() {
 			if _, ok := castTypes[typeName(f.Type)]; !ok {
 				return nil, fmt.Errorf("dataframe: read csv: column %q has type %s; CSV columns can be int64, float64, bool or string", f.Name, f.Type)
 			}
 		}
-		return o.Schema, nil
+		return o.schema, nil
 	}
 	rc, err := openCSV(file.Path, file.Compression)
 	if err != nil {

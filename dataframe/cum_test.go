@@ -11,7 +11,7 @@ import (
 )
 
 // TestCumulativeGoldens runs cumsum, cummax and cummin across 1 and 12 partitions
-// (one of them empty) against pandas, on both schedulers.
+// (one of them empty) against pandas, on every scheduler.
 func TestCumulativeGoldens(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe")
 	cases := map[string]func(*dataframe.DataFrame) *dataframe.DataFrame{

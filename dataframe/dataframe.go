@@ -546,7 +546,7 @@ func (c *lenCollection) Finalize(r []any) (int64, error) {
 // by up to splitEvery inputs) level by level until one key remains, which it returns.
 // Key names derive from name, so the same reduction lowers to the same keys.
 func treeReduce(g *graph.Graph, keys []graph.Key, name, fn string, params []any, splitEvery int) (graph.Key, error) {
-	level, err := reduceLevels(g, keys, name, fn, params, splitEvery)
+	level, err := reduceLevels(g, keys, name, graph.Registered(fn), params, splitEvery)
 	if err != nil || len(level) == 1 {
 		return level[0], err
 	}
@@ -557,7 +557,7 @@ func treeReduce(g *graph.Graph, keys []graph.Key, name, fn string, params []any,
 // reduceLevels combines keys splitEvery at a time, level by level, with fn, until at
 // most splitEvery are left (one, when there are no more than that to begin with); the
 // caller finishes them in one last task.
-func reduceLevels(g *graph.Graph, keys []graph.Key, name, fn string, params []any, splitEvery int) ([]graph.Key, error) {
+func reduceLevels(g *graph.Graph, keys []graph.Key, name string, fn graph.Func, params []any, splitEvery int) ([]graph.Key, error) {
 	if splitEvery < 2 {
 		return nil, fmt.Errorf("dataframe: split_every must be at least 2, not %d", splitEvery)
 	}
@@ -568,7 +568,7 @@ func reduceLevels(g *graph.Graph, keys []graph.Key, name, fn string, params []an
 			deps := level[i:min(i+splitEvery, len(level))]
 			k := graph.K(fmt.Sprintf("%s-%d", name, depth), i/splitEvery)
 			args := append(slices.Clip(params), inputs(len(deps))...)
-			if err := g.Add(graph.Task{Key: k, Func: graph.Registered(fn), Args: args, Deps: deps}); err != nil {
+			if err := g.Add(graph.Task{Key: k, Func: fn, Args: args, Deps: deps}); err != nil {
 				return nil, err
 			}
 			next = append(next, k)

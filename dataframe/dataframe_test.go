@@ -10,16 +10,17 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"go.uber.org/goleak"
 
 	"github.com/gask-dev/gask"
 	"github.com/gask-dev/gask/dataframe"
+	"github.com/gask-dev/gask/internal/schedtest"
+	"github.com/gask-dev/gask/internal/shipcheck"
 	"github.com/gask-dev/gask/sched"
-	schedsync "github.com/gask-dev/gask/sched/sync"
+	"github.com/gask-dev/gask/sched/procs"
 	"github.com/gask-dev/gask/sched/threads"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { schedtest.Main(m) }
 
 // checked returns a context whose Arrow allocations go through a checked allocator
 // that must be empty when the test ends.
@@ -30,11 +31,56 @@ func checked(t *testing.T) context.Context {
 	return compute.WithAllocator(context.Background(), mem)
 }
 
-var schedulers = []sched.Scheduler{schedsync.New(), threads.New(threads.Workers(3))}
+// schedulers is the scheduler matrix, whose sync scheduler also checks that every
+// shippable task's arguments and result survive the trip to a worker process
+// unchanged (shipcheck): a parameter that gob cannot carry whole, such as a struct
+// with an unexported field, fails there instead of reaching a worker as a zero. The
+// check is of data, which the plain run covers: the race detector's run skips it (it
+// would double that run's time).
+var schedulers = func() []sched.Scheduler {
+	all := schedtest.All()
+	if !raceEnabled {
+		all[0] = shipcheck.Wrap(all[0])
+	}
+	return all
+}()
+
+// Tests without a scheduler of their own run on threads, with the same check.
+func init() {
+	if !raceEnabled {
+		gask.SetDefaultScheduler(shipcheck.Wrap(threads.New()))
+	}
+}
 
 func eachScheduler(t *testing.T, f func(t *testing.T, opt gask.Option)) {
-	for _, s := range schedulers {
+	eachSchedulerOf(t, schedulers, f)
+}
+
+func eachSchedulerOf(t *testing.T, scheds []sched.Scheduler, f func(t *testing.T, opt gask.Option)) {
+	for _, s := range scheds {
 		t.Run(s.String(), func(t *testing.T) { f(t, gask.WithScheduler(s)) })
+	}
+}
+
+// eachLocal runs f on the in-process schedulers only: for what runs Go closures
+// (MapPartitions, GroupBy.Apply, custom aggregations, ... of unregistered functions),
+// which cannot leave the process by design. refused checks procs on them.
+func eachLocal(t *testing.T, f func(t *testing.T, opt gask.Option)) {
+	eachSchedulerOf(t, schedtest.Local(), f)
+}
+
+// refused checks that the procs scheduler refuses df, which runs a closure, before
+// running anything: a *procs.UnshippableError naming a task of df and the closure
+// (by a part of its label).
+func refused(t *testing.T, df *dataframe.DataFrame, closure string) {
+	t.Helper()
+	_, err := df.Compute(context.Background(), gask.WithScheduler(schedtest.Procs))
+	var ue *procs.UnshippableError
+	if !errors.As(err, &ue) {
+		t.Fatalf("procs ran a closure: got %v, want a *procs.UnshippableError", err)
+	}
+	if ue.Key == "" || !strings.Contains(ue.Func, closure) || !strings.Contains(err.Error(), string(ue.Key)) || !strings.Contains(err.Error(), "cannot leave the process") {
+		t.Fatalf("procs refused %q (task %q runs %q), want a task running %q named", err, ue.Key, ue.Func, closure)
 	}
 }
 

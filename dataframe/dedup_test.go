@@ -13,7 +13,7 @@ import (
 // TestDropDuplicatesGoldens keeps the first, the last or none of each set of
 // duplicates against pandas (testdata/dataframe/make_sort_goldens.py), from one
 // partition and from several (shuffled on the subset first), with city plain and as a
-// category, on both schedulers.
+// category, on every scheduler.
 func TestDropDuplicatesGoldens(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe")
 	cases := []struct {

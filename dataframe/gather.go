@@ -83,8 +83,10 @@ func gatherColumn(ctx context.Context, mem memory.Allocator, in []arrow.Array, s
 		}
 		vals := make([][]byte, len(in))
 		for i, a := range in {
-			d := a.Data()
-			vals[i] = d.Buffers()[1].Bytes()[d.Offset()*width:]
+			// An empty array may have no values buffer (one read from Arrow IPC).
+			if d := a.Data(); d.Buffers()[1] != nil {
+				vals[i] = d.Buffers()[1].Bytes()[d.Offset()*width:]
+			}
 		}
 		out := memory.NewResizableBuffer(mem)
 		out.Resize(n * width)

@@ -505,7 +505,7 @@ func (c *perPartition[T]) name() string {
 }
 
 func (c *perPartition[T]) Graph() (*graph.Graph, error) {
-	g, _, err := chunkTasks(c.df, c.name(), c.fn, append(slices.Clip(c.args), graph.Input(0)))
+	g, _, err := chunkTasks(c.df, c.name(), graph.Registered(c.fn), append(slices.Clip(c.args), graph.Input(0)))
 	return g, err
 }
 

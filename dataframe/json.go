@@ -252,8 +252,8 @@ func appendJSON(b array.Builder, v json.RawMessage) error {
 
 // inferJSONSchema reads a sample of the first file's lines.
 func inferJSONSchema(file csvFile, o csvOptions) (*arrow.Schema, error) {
-	if o.Schema != nil {
-		return o.Schema, nil
+	if o.schema != nil {
+		return o.schema, nil
 	}
 	rc, err := openCSV(file.Path, file.Compression)
 	if err != nil {

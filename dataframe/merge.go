@@ -206,7 +206,7 @@ type mergeSpec struct {
 	// source column name, in order.
 	Side    []int
 	Source  []string
-	Outputs []arrow.Field
+	Outputs fieldList
 }
 
 func planMerge(ls, rs *arrow.Schema, o mergeOptions) (mergeSpec, error) {

@@ -34,7 +34,7 @@ func sortedRows(tbl arrow.Table) [][]string {
 
 // TestMergeGoldens runs every join type and key shape against pandas
 // (testdata/dataframe/make_join_goldens.py), with each strategy that applies, plain
-// and category string keys, on both schedulers.
+// and category string keys, on every scheduler.
 func TestMergeGoldens(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe", "golden")
 	cases := []struct {

@@ -14,7 +14,7 @@ import (
 
 // TestPivotTable spreads aggregations over the categories of city against pandas'
 // pivot_table (testdata/dataframe/make_sort_goldens.py), city plain and as a
-// category, from one and several partitions, on both schedulers.
+// category, from one and several partitions, on every scheduler.
 func TestPivotTable(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe")
 	for _, bs := range []int64{700, 64 << 20} {

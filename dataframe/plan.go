@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -216,8 +217,7 @@ func (n *scanNode) optimize() *scanNode {
 	for _, f := range n.out.Fields() {
 		need[f.Name] = true
 	}
-	steps := make([]Step, len(n.steps))
-	copy(steps, n.steps)
+	steps := slices.Clone(n.steps) // nil without steps, as a worker process gets it
 	for i := len(steps) - 1; i >= 0; i-- {
 		s := steps[i]
 		if s.Kind == "project" {

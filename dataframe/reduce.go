@@ -173,9 +173,9 @@ func takeRows(ctx context.Context, rec arrow.RecordBatch, rows []int) (arrow.Rec
 }
 
 // chunkTasks lowers in into a new graph and adds, for every partition, a task named
-// name running the registered fn with args (where Input(0) is the partition); it
-// returns the graph and the chunk tasks' keys — the first level of a tree reduction.
-func chunkTasks(in *DataFrame, name, fn string, args []any) (*graph.Graph, []graph.Key, error) {
+// name running fn with args (where Input(0) is the partition); it returns the graph
+// and the chunk tasks' keys — the first level of a tree reduction.
+func chunkTasks(in *DataFrame, name string, fn graph.Func, args []any) (*graph.Graph, []graph.Key, error) {
 	g := graph.New(0)
 	up, err := in.optimized()
 	if err != nil {
@@ -188,7 +188,7 @@ func chunkTasks(in *DataFrame, name, fn string, args []any) (*graph.Graph, []gra
 	chunks := make([]graph.Key, len(inKeys))
 	for i, k := range inKeys {
 		chunks[i] = graph.K(name, i)
-		if err := g.Add(graph.Task{Key: chunks[i], Func: graph.Registered(fn), Args: args, Deps: []graph.Key{k}}); err != nil {
+		if err := g.Add(graph.Task{Key: chunks[i], Func: fn, Args: args, Deps: []graph.Key{k}}); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -215,7 +215,7 @@ func (s *reduceSource) npartitions() int      { return 1 }
 func (s *reduceSource) input() *DataFrame     { return s.in }
 
 func (s *reduceSource) tasks(key graph.Key, _ int, columns []string, steps []Step) ([]graph.Task, error) {
-	g, chunks, err := chunkTasks(s.in, s.key+"-chunk", s.fn, append(slices.Clone(s.params), graph.Input(0)))
+	g, chunks, err := chunkTasks(s.in, s.key+"-chunk", graph.Registered(s.fn), append(slices.Clone(s.params), graph.Input(0)))
 	if err != nil {
 		return nil, err
 	}

@@ -205,14 +205,20 @@ func (s *mapSource) shared() (*graph.Graph, error) {
 		return nil, err
 	}
 	for i, k := range in {
-		if err := g.Add(graph.Task{Key: graph.K(s.key+"-map", i), Func: s.taskFunc(i), Args: []any{graph.Input(0)}, Deps: []graph.Key{k}}); err != nil {
+		t := graph.Task{Key: graph.K(s.key+"-map", i), Func: s.taskFunc(i), Args: []any{graph.Input(0)}, Deps: []graph.Key{k}}
+		if s.regName != "" {
+			t.Args = []any{mapCall{Func: s.regName, Label: s.label, Part: i, Schema: fieldList(s.sch.Fields())}, graph.Input(0)}
+		}
+		if err := g.Add(t); err != nil {
 			return nil, err
 		}
 	}
 	return g, nil
 }
 
-// taskFunc is the task function of partition i.
+// taskFunc is the task function of partition i: a registered function ships as the
+// map-partitions kernel (which finds it by name in a worker process), any other runs
+// in process.
 func (s *mapSource) taskFunc(i int) graph.Func {
 	sch := s.sch
 	run := func(ctx context.Context, args []any) (any, error) {
@@ -224,14 +230,56 @@ func (s *mapSource) taskFunc(i int) graph.Func {
 		if err != nil {
 			return nil, err
 		}
-		if !out.Schema().Equal(sch) {
-			out.Release()
-			return nil, fmt.Errorf("dataframe: MapPartitions %s: partition %d came back with schema %s, declared %s", s.label, i, out.Schema(), sch)
-		}
-		return out, nil
+		return checkMapped(s.label, i, out, sch)
 	}
 	if s.regName != "" {
-		return graph.RegisteredAs(s.regName, run)
+		return graph.RegisteredAs(mapPartitionsName, run).WithLabel(s.regName)
 	}
 	return graph.Closure(s.label, run)
+}
+
+// checkMapped returns out, partition i of MapPartitions fn, when it has the declared
+// schema, and fails otherwise.
+func checkMapped(fn string, i int, out arrow.RecordBatch, sch *arrow.Schema) (arrow.RecordBatch, error) {
+	if !out.Schema().Equal(sch) {
+		out.Release()
+		return nil, fmt.Errorf("dataframe: MapPartitions %s: partition %d came back with schema %s, declared %s", fn, i, out.Schema(), sch)
+	}
+	return out, nil
+}
+
+// mapCall is a MapPartitions of a registered function as plain data: the
+// map-partitions kernel's first argument.
+type mapCall struct {
+	Func   string // the registered name
+	Label  string // the function's name, for errors
+	Part   int    // the partition, for errors
+	Schema fieldList
+}
+
+const mapPartitionsName = "dataframe.map-partitions"
+
+func init() {
+	register(mapPartitionsName, func(ctx context.Context, args []any) (any, error) {
+		call, ok := args[0].(mapCall)
+		if !ok || len(args) != 2 {
+			return nil, fmt.Errorf("dataframe: MapPartitions: arguments %T", args)
+		}
+		kernel, ok := graph.Lookup(call.Func)
+		if !ok {
+			return nil, fmt.Errorf("dataframe: MapPartitions: no function registered as %q", call.Func)
+		}
+		v, err := kernel(ctx, args[1:])
+		if err != nil {
+			return nil, err
+		}
+		out, ok := v.(arrow.RecordBatch)
+		if !ok {
+			if r, ok := v.(interface{ Release() }); ok {
+				r.Release()
+			}
+			return nil, fmt.Errorf("dataframe: MapPartitions %s: partition %d returned %T, not a record batch", call.Label, call.Part, v)
+		}
+		return checkMapped(call.Label, call.Part, out, arrow.NewSchema(call.Schema, nil))
+	})
 }

@@ -145,7 +145,7 @@ func (s *sortSource) shared() (*graph.Graph, error) {
 	} else {
 		var samples []graph.Key
 		var err error
-		g, samples, err = chunkTasks(s.in, s.key+"-sample", sortSampleName, []any{s.spec, graph.Input(0)})
+		g, samples, err = chunkTasks(s.in, s.key+"-sample", graph.Registered(sortSampleName), []any{s.spec, graph.Input(0)})
 		if err != nil {
 			return nil, err
 		}

@@ -13,7 +13,7 @@ import (
 // TestSortValuesGoldens sorts by one and several columns, in both directions, with
 // nulls last and first, against pandas' stable sort
 // (testdata/dataframe/make_sort_goldens.py); over several input and output partition
-// counts, with city plain and as a category, on both schedulers.
+// counts, with city plain and as a category, on every scheduler.
 func TestSortValuesGoldens(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe")
 	cases := []struct {

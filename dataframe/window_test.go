@@ -125,7 +125,7 @@ func windowGoldenQueries() map[string]func(*dataframe.DataFrame) *dataframe.Data
 }
 
 // TestWindowGoldens runs Shift, Diff and Rolling over one partition and over many
-// (empty ones, ones shorter than the windows) against pandas, on both schedulers; the
+// (empty ones, ones shorter than the windows) against pandas, on every scheduler; the
 // many-partition results are also compared with the one-partition ones.
 func TestWindowGoldens(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "dataframe", "golden")
@@ -223,18 +223,7 @@ func TestMapOverlap(t *testing.T) {
 
 		// A function that drops rows, or changes the schema, is an error naming the
 		// partition.
-		drop := func(ctx context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
-			out, err := movingSum(ctx, rec)
-			if err != nil {
-				return nil, err
-			}
-			defer out.Release()
-			return out.NewSlice(0, out.NumRows()/2), nil
-		}
-		_, err = split(t, rec, windowLayout).Select("t", "a").MapOverlap(drop, 2, 1, movingSchema).Compute(ctx, opt)
-		if err == nil || !strings.Contains(err.Error(), "came back with") || !strings.Contains(err.Error(), "rows") || !strings.Contains(err.Error(), "partition ") {
-			t.Fatalf("short result: %v", err)
-		}
+		checkShort(t, ctx, rec, opt, halfMovingSum)
 		_, err = dataframe.FromArrow(rec).MapOverlap(movingSum, 1, 1, rec.Schema()).Compute(ctx, opt)
 		if err == nil || !strings.Contains(err.Error(), "partition 0 came back with schema") {
 			t.Fatalf("schema: %v", err)
@@ -243,6 +232,39 @@ func TestMapOverlap(t *testing.T) {
 			t.Fatal("negative before accepted")
 		}
 	})
+	// A closure runs in process only: the procs scheduler refuses it.
+	drop := func(ctx context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+		return halfMovingSum(ctx, rec)
+	}
+	t.Run("closure", func(t *testing.T) {
+		eachLocal(t, func(t *testing.T, opt gask.Option) {
+			ctx := checked(t)
+			rec := windowInput(t, ctx)
+			checkShort(t, ctx, rec, opt, drop)
+			refused(t, split(t, rec, windowLayout).Select("t", "a").MapOverlap(drop, 2, 1, movingSchema), "TestMapOverlap")
+		})
+	})
+}
+
+// halfMovingSum is movingSum cut to half its rows: a MapOverlap function that breaks
+// its contract.
+func halfMovingSum(ctx context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+	out, err := movingSum(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	defer out.Release()
+	return out.NewSlice(0, out.NumRows()/2), nil
+}
+
+// checkShort checks that MapOverlap of a function that drops rows fails, naming the
+// partition.
+func checkShort(t *testing.T, ctx context.Context, rec arrow.RecordBatch, opt gask.Option, drop dataframe.PartitionFunc) {
+	t.Helper()
+	_, err := split(t, rec, windowLayout).Select("t", "a").MapOverlap(drop, 2, 1, movingSchema).Compute(ctx, opt)
+	if err == nil || !strings.Contains(err.Error(), "came back with") || !strings.Contains(err.Error(), "rows") || !strings.Contains(err.Error(), "partition ") {
+		t.Fatalf("short result: %v", err)
+	}
 }
 
 // TestWindowMissing checks NaN and null alike skipped (or propagated) by hand, and
@@ -360,7 +382,10 @@ func TestWindowErrors(t *testing.T) {
 	})
 }
 
-func init() { gask.Register("dataframe_test.movingSum", movingSum) }
+func init() {
+	gask.Register("dataframe_test.movingSum", movingSum)
+	gask.Register("dataframe_test.halfMovingSum", halfMovingSum)
+}
 
 // TestWindowGraph checks the shape of the plans: O(P) tasks, each partition's task
 // depending on its own partition and its neighbours' edges only, built-ins shippable,

@@ -3,6 +3,7 @@ package parquet
 import (
 	"context"
 	"encoding/base64"
+	"encoding/gob"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -248,6 +249,9 @@ func (s *pqSource) Tasks(key graph.Key, i int, columns []string, steps []datafra
 }
 
 func init() {
+	// The kernels' parameters travel to worker processes by gob.
+	gob.Register(pqRead{})
+	gob.Register(hiveSpec{})
 	graph.Register(pqReadName, func(ctx context.Context, args []any) (any, error) {
 		r := args[0].(pqRead)
 		steps, _ := args[1].([]dataframe.Step)

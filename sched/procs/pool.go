@@ -148,7 +148,11 @@ func workerEnv(addr string, threads, procsPerCPU int) []string {
 	// Each worker gets its share of the cores (Go's runtime spinning on every core in
 	// each of several processes costs more than it gains), unless GOMAXPROCS is set.
 	maxprocs := "GOMAXPROCS=" + strconv.Itoa(max(threads, procsPerCPU))
-	gorace := "atexit_sleep_ms=0" // a race-enabled worker exits at once (default: 1s later)
+	// A race-enabled worker stops at its first data race (exit status 66), so that its
+	// task fails with the report instead of the report going to stderr unnoticed while
+	// the driver (a `go test -race` run) passes; GORACE may say otherwise. It exits at
+	// once when its driver goes (default: 1s later).
+	gorace := "halt_on_error=1 atexit_sleep_ms=0"
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "GASK_WORKER") && !strings.HasPrefix(kv, "GASK_WORKER_HOOK_WAIT=") {
 			continue
@@ -157,7 +161,7 @@ func workerEnv(addr string, threads, procsPerCPU int) []string {
 			maxprocs = ""
 		}
 		if v, ok := strings.CutPrefix(kv, "GORACE="); ok {
-			gorace = strings.TrimSpace(v + " " + gorace)
+			gorace = strings.TrimSpace("halt_on_error=1 " + v + " atexit_sleep_ms=0")
 			continue
 		}
 		env = append(env, kv)
