@@ -38,7 +38,12 @@ func init() {
 	gask.Register("quickstart.multiply", multiply)
 	gask.Register("quickstart.square", square)
 	gask.Register("quickstart.pow", pow)
+	gask.Register("quickstart.fields", strings.Fields)
+	gask.Register("quickstart.count", count)
 }
+
+// count is a word frequency's count, what the bag example ranks by.
+func count(kv bag.KV[string, int]) int { return kv.Value }
 
 func main() {
 	gask.Main() // first: with GASK_SCHEDULER=procs, workers are this binary
@@ -60,7 +65,7 @@ func run(ctx context.Context, w io.Writer, dot string, progress bool) error {
 	if progress {
 		opts = append(opts, gask.WithProgress())
 	}
-	fmt.Fprintf(w, "scheduler: %s (set GASK_SCHEDULER=sync|threads|threads:N to change it)\n\n", s)
+	fmt.Fprintf(w, "scheduler: %s (set GASK_SCHEDULER=sync|threads|threads:N|procs|procs:N to change it)\n\n", s)
 
 	// Delayed: lazy calls of ordinary functions, computed when asked.
 	fmt.Fprintln(w, "== delayed")
@@ -199,7 +204,7 @@ func bags(ctx context.Context, w io.Writer, opts []gask.Option) error {
 	fmt.Fprintln(w, "\n== bag")
 	lines := bag.FromSlice(strings.Split(poem, "\n"), 3)
 	words := bag.FlatMap(lines, strings.Fields)
-	top, err := bag.TopK(bag.Frequencies(words, false), 3, func(kv bag.KV[string, int]) int { return kv.Value }).Compute(ctx, opts...)
+	top, err := bag.TopK(bag.Frequencies(words, false), 3, count).Compute(ctx, opts...)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestQuickstart(t *testing.T) {
-	for _, s := range []string{"sync", "threads"} {
+	for _, s := range []string{"sync", "threads", "procs"} {
 		t.Run(s, func(t *testing.T) {
 			t.Setenv("GASK_SCHEDULER", s)
 			var out bytes.Buffer
