@@ -65,6 +65,22 @@ func userArgs(args []any, n int) (regName, label string, idx []int, err error) {
 	return regName, label, idx, nil
 }
 
+// userBlock checks what a user function returned for block idx: its error, then a
+// block of the wanted shape (same decides) with valid contents. what names the
+// operation and the block ("MapBlocks", "block") in errors.
+func userBlock(what, block, label string, idx, want []int, r *Dense, err error, same func(a, b []int) bool) (*Dense, error) {
+	if err != nil {
+		return nil, err
+	}
+	if r == nil || !same(r.Shape, want) {
+		return nil, fmt.Errorf("array: %s %s: %s %v came back with shape %v, want %v", what, label, block, idx, shapeOf(r), want)
+	}
+	if err := r.check(); err != nil {
+		return nil, fmt.Errorf("array: %s %s: block %v: %w", what, label, idx, err)
+	}
+	return r, nil
+}
+
 // shapeOf is r's shape, or nil for no block.
 func shapeOf(r *Dense) []int {
 	if r == nil {
@@ -92,16 +108,7 @@ func mapBlocksKernel(fn BlockFunc) graph.KernelFunc {
 		} else {
 			r, err = callRegistered(ctx, regName, d)
 		}
-		if err != nil {
-			return nil, err
-		}
-		if r == nil || !sameBlockShape(r.Shape, want) {
-			return nil, fmt.Errorf("array: MapBlocks %s: block %v came back with shape %v, want %v", label, idx, shapeOf(r), want)
-		}
-		if err := r.check(); err != nil {
-			return nil, fmt.Errorf("array: MapBlocks %s: block %v: %w", label, idx, err)
-		}
-		return r, nil
+		return userBlock("MapBlocks", "block", label, idx, want, r, err, sameBlockShape)
 	}
 }
 
@@ -124,16 +131,7 @@ func blockwiseKernel(fn BlocksFunc) graph.KernelFunc {
 		} else {
 			r, err = callRegistered(ctx, regName, blocks)
 		}
-		if err != nil {
-			return nil, err
-		}
-		if r == nil || !slices.Equal(r.Shape, want) {
-			return nil, fmt.Errorf("array: Blockwise %s: block %v came back with shape %v, want %v", label, idx, shapeOf(r), want)
-		}
-		if err := r.check(); err != nil {
-			return nil, fmt.Errorf("array: Blockwise %s: block %v: %w", label, idx, err)
-		}
-		return r, nil
+		return userBlock("Blockwise", "block", label, idx, want, r, err, slices.Equal[[]int])
 	}
 }
 
@@ -161,14 +159,8 @@ func mapOverlapKernel(fn BlockFunc) graph.KernelFunc {
 		} else {
 			r, err = callRegistered(ctx, regName, d)
 		}
-		if err != nil {
+		if r, err = userBlock("MapOverlap", "extended block", label, idx, ext, r, err, slices.Equal[[]int]); err != nil {
 			return nil, err
-		}
-		if r == nil || !slices.Equal(r.Shape, ext) {
-			return nil, fmt.Errorf("array: MapOverlap %s: extended block %v came back with shape %v, want %v", label, idx, shapeOf(r), ext)
-		}
-		if err := r.check(); err != nil {
-			return nil, fmt.Errorf("array: MapOverlap %s: block %v: %w", label, idx, err)
 		}
 		return region(r, trim)
 	}
