@@ -608,7 +608,10 @@ func TestAsCompletedAndWait(t *testing.T) {
 
 func TestClosedClient(t *testing.T) {
 	c, _ := gask.NewClient(context.Background())
-	f, _ := gask.Submit(c, gask.Delay1(func(x int) int { time.Sleep(time.Millisecond); return x })(gask.Value(1)))
+	f, err := gask.Submit(c, gask.Delay1(slowID)(gask.Value(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	c.Close()
 	if _, err := f.Result(context.Background()); !errors.Is(err, gask.ErrClientClosed) {
 		t.Fatalf("result after close: %v", err)
@@ -695,12 +698,13 @@ func TestFusedStepPanicNamesStep(t *testing.T) {
 
 func TestPersistAllShares(t *testing.T) {
 	ctx := context.Background()
+	local := gask.WithScheduler(threads.New()) // the run counter lives in this process
 	var runs atomic.Int64
 	base := gask.Delay1(func(x int) int { runs.Add(1); return x })(gask.Value(2))
 	a := gask.Delay2(multiply)(base, gask.Value(10))
 	b := gask.Delay2(multiply)(base, gask.Value(100))
 	ka, kb := a.Key(), b.Key()
-	if err := gask.PersistAll(ctx, []gask.PersistTarget{gask.PersistInto(&a), gask.PersistInto(&b)}); err != nil {
+	if err := gask.PersistAll(ctx, []gask.PersistTarget{gask.PersistInto(&a), gask.PersistInto(&b)}, local); err != nil {
 		t.Fatal(err)
 	}
 	if a.Key() != ka || b.Key() != kb || runs.Load() != 1 {
@@ -711,7 +715,7 @@ func TestPersistAllShares(t *testing.T) {
 		t.Fatalf("persisted graph has %d tasks, want 1", g.Len())
 	}
 	var va, vb int
-	if err := gask.ComputeAll(ctx, []gask.Target{gask.Into(&va, a), gask.Into(&vb, b)}); err != nil || va != 20 || vb != 200 || runs.Load() != 1 {
+	if err := gask.ComputeAll(ctx, []gask.Target{gask.Into(&va, a), gask.Into(&vb, b)}, local); err != nil || va != 20 || vb != 200 || runs.Load() != 1 {
 		t.Fatalf("%d %d %v, %d runs", va, vb, err, runs.Load())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -45,9 +46,10 @@ var schedulers = func() []sched.Scheduler {
 	return all
 }()
 
-// Tests without a scheduler of their own run on threads, with the same check.
+// Tests without a scheduler of their own run on threads, with the same check, unless
+// GASK_SCHEDULER names another.
 func init() {
-	if !raceEnabled {
+	if !raceEnabled && os.Getenv("GASK_SCHEDULER") == "" {
 		gask.SetDefaultScheduler(shipcheck.Wrap(threads.New()))
 	}
 }
