@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -291,7 +290,7 @@ func (h *remote) gather(s *session) (any, error) {
 			if msg, ok := unsendable(err); ok {
 				return nil, fmt.Errorf("procs: gather %s: %s", h.key, msg)
 			}
-			if attempt < s.retries && h.w.dead.Load() == false {
+			if attempt < s.retries { // its holder died: make it again (ensureLocked)
 				s.pool.lost(h.w)
 				continue
 			}
@@ -494,5 +493,3 @@ func remoteError(ctx context.Context, e *wire.Error) error {
 	}
 	return err
 }
-
-var _ = strings.Join
