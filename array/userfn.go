@@ -65,6 +65,15 @@ func userArgs(args []any, n int) (regName, label string, idx []int, err error) {
 	return regName, label, idx, nil
 }
 
+// callUser calls fn, or with fn nil (in a worker process) the function registered
+// under name.
+func callUser[A any](ctx context.Context, fn func(context.Context, A) (*Dense, error), name string, arg A) (*Dense, error) {
+	if fn != nil {
+		return fn(ctx, arg)
+	}
+	return callRegistered(ctx, name, arg)
+}
+
 // userBlock checks what a user function returned for block idx: its error, then a
 // block of the wanted shape (same decides) with valid contents. what names the
 // operation and the block ("MapBlocks", "block") in errors.
@@ -102,12 +111,7 @@ func mapBlocksKernel(fn BlockFunc) graph.KernelFunc {
 		if err != nil {
 			return nil, err
 		}
-		var r *Dense
-		if fn != nil {
-			r, err = fn(ctx, d)
-		} else {
-			r, err = callRegistered(ctx, regName, d)
-		}
+		r, err := callUser(ctx, fn, regName, d)
 		return userBlock("MapBlocks", "block", label, idx, want, r, err, sameBlockShape)
 	}
 }
@@ -125,12 +129,7 @@ func blockwiseKernel(fn BlocksFunc) graph.KernelFunc {
 		if err != nil {
 			return nil, err
 		}
-		var r *Dense
-		if fn != nil {
-			r, err = fn(ctx, blocks)
-		} else {
-			r, err = callRegistered(ctx, regName, blocks)
-		}
+		r, err := callUser(ctx, fn, regName, blocks)
 		return userBlock("Blockwise", "block", label, idx, want, r, err, slices.Equal[[]int])
 	}
 }
@@ -153,12 +152,7 @@ func mapOverlapKernel(fn BlockFunc) graph.KernelFunc {
 		if err != nil {
 			return nil, err
 		}
-		var r *Dense
-		if fn != nil {
-			r, err = fn(ctx, d)
-		} else {
-			r, err = callRegistered(ctx, regName, d)
-		}
+		r, err := callUser(ctx, fn, regName, d)
 		if r, err = userBlock("MapOverlap", "extended block", label, idx, ext, r, err, slices.Equal[[]int]); err != nil {
 			return nil, err
 		}
