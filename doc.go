@@ -18,10 +18,13 @@
 // # Choosing a scheduler
 //
 // The scheduler is chosen, in order, by the WithScheduler option, by
-// SetDefaultScheduler, and by the environment variable GASK_SCHEDULER (sync, threads or
-// threads:N); the default is threads, a goroutine pool of GOMAXPROCS workers. The sync
-// scheduler runs every task in the caller's goroutine in a fixed order, for debugging:
-// run a failing pipeline with GASK_SCHEDULER=sync and set a breakpoint in the task.
+// SetDefaultScheduler, and by the environment variable GASK_SCHEDULER (sync, threads,
+// threads:N, procs or procs:N); the default is threads, a goroutine pool of GOMAXPROCS
+// workers. The sync scheduler runs every task in the caller's goroutine in a fixed
+// order, for debugging: run a failing pipeline with GASK_SCHEDULER=sync and set a
+// breakpoint in the task. The procs scheduler (package sched/procs) runs every task in
+// worker processes that re-execute the program's binary: the program calls Main first
+// in main (a test package MainTest first in TestMain).
 //
 // # Futures
 //
@@ -34,8 +37,10 @@
 //
 // Every task is a function reference plus arguments. A function registered with
 // Register (at init, under a stable name) can run on any scheduler, including worker
-// processes running the same binary; a plain closure runs in process only, and the
-// graph can tell which tasks are which (graph.Graph.CheckShippable).
+// processes running the same binary; a plain closure runs in process only (procs
+// refuses it before anything runs, naming it), and the graph can tell which tasks are
+// which (graph.Graph.CheckShippable). A program's own types carried in interface
+// values between processes are registered with RegisterType.
 //
 // # Errors
 //
