@@ -11,6 +11,20 @@ log() { echo "$script: $*" >&2; }
 
 need() { printf '%s\n' "${peers[@]}" | grep -qx "$1"; }
 
+# check_recorded ARGC FILE [ARG...]: a script's --check mode, given its argument
+# count and its results file: check_results FILE ARG... with the peers FILE's peer=
+# lines name, then exit with its status.
+check_recorded() {
+  local argc=$1 file=$2 filepeers
+  shift 2
+  [ "$argc" -eq 2 ] || { log "usage: $0 --check RESULTS_FILE"; exit 2; }
+  [ -r "$file" ] || { log "cannot read $file"; exit 2; }
+  mapfile -t filepeers < <(awk '/^peer=/ { sub(/^peer=/, "", $1); if (!seen[$1]++) print $1 }' "$file")
+  [ ${#filepeers[@]} -gt 0 ] || { log "no peer= lines in $file"; exit 1; }
+  check_results "$file" "$@" "${filepeers[@]}"
+  exit
+}
+
 # ensure_runners WORKLOAD DUCKDB_PKG: installs and builds what the chosen peers need
 # for WORKLOAD (groupby, join, sort): nodejs-polars, bench/cmd/gask-WORKLOAD, the
 # DuckDB runner package DUCKDB_PKG of bench/peers/duckdb as duckdb-WORKLOAD, and

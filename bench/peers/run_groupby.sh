@@ -61,11 +61,7 @@ END {
 AWK
 }
 
-if [ "${1:-}" = "--check" ]; then
-  [ $# -eq 2 ] || { log "usage: $0 --check RESULTS_FILE"; exit 2; }
-  check_results "$2" $(awk '/^peer=/ { sub(/^peer=/, "", $1); if (!seen[$1]++) print $1 }' "$2")
-  exit
-fi
+if [ "${1:-}" = "--check" ]; then check_recorded $# "${2:-}"; fi
 
 size=${1:-1e7}
 shift || true

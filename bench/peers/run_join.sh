@@ -60,14 +60,7 @@ END {
 AWK
 }
 
-if [ "${1:-}" = "--check" ]; then
-  [ $# -eq 2 ] || { log "usage: $0 --check RESULTS_FILE"; exit 2; }
-  [ -r "$2" ] || { log "cannot read $2"; exit 2; }
-  mapfile -t filepeers < <(awk '/^peer=/ { sub(/^peer=/, "", $1); if (!seen[$1]++) print $1 }' "$2")
-  [ ${#filepeers[@]} -gt 0 ] || { log "no peer= lines in $2"; exit 1; }
-  check_results "$2" "${filepeers[@]}"
-  exit
-fi
+if [ "${1:-}" = "--check" ]; then check_recorded $# "${2:-}"; fi
 
 size=1e7
 if [[ ${1:-} =~ ^[0-9]+(\.[0-9]+)?(e[0-9]+)?$ ]]; then
