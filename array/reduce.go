@@ -189,20 +189,8 @@ func (s *redSpec) accumulate(p *partial, pos0, step int, vals []float64, gi0, gs
 		switch s.Op {
 		case "sum", "mean", "var", "std":
 			if !s.Nan {
-				var s0, s1, s2, s3 float64
-				t := vals
-				for ; len(t) >= 4; t = t[4:] {
-					s0 += t[0]
-					s1 += t[1]
-					s2 += t[2]
-					s3 += t[3]
-				}
-				for _, v := range t {
-					s0 += v
-				}
-				A[pos0] += (s0 + s1) + (s2 + s3)
+				A[pos0] += sumTile(vals, 0, 0)
 				return // counts: chunk sets N
-
 			}
 		}
 	}

@@ -273,6 +273,22 @@ func Reduction[T, A any](b Bag[T], perPartition func([]T) A, aggregate func([]A)
 	}.describe(nil, perPartition, aggregate).item(b, opts)
 }
 
+// foldCombine is a fold's combine function: combine, or without one binop itself
+// when it combines two accumulators (T is A), as Dask's default. combineFn is the
+// function the combine step ships as (binop when it stands in).
+func foldCombine[T, A any](what string, binop func(A, T) A, combine func(A, A) A) (_ func(A, A) A, combineFn any, err error) {
+	if combine != nil {
+		return combine, combine, nil
+	}
+	c, ok := any(binop).(func(A, A) A)
+	if !ok {
+		var a A
+		var t T
+		return nil, nil, fmt.Errorf("bag: %s of %T into %T needs a combine function", what, t, a)
+	}
+	return c, binop, nil
+}
+
 // Fold folds binop over every partition from initial, then combines the partial
 // results with combine (Dask's Bag.fold). With a nil combine, binop combines them,
 // which needs A and T to be the same type. initial starts every partition, so it
@@ -281,15 +297,9 @@ func Fold[T, A any](b Bag[T], binop func(A, T) A, combine func(A, A) A, initial 
 	if binop == nil {
 		return Item[A]{err: errors.New("bag: Fold with a nil function")}
 	}
-	var combineFn any = combine
-	if combine == nil {
-		c, ok := any(binop).(func(A, A) A)
-		if !ok {
-			var a A
-			var t T
-			return Item[A]{err: fmt.Errorf("bag: Fold of %T into %T needs a combine function", t, a)}
-		}
-		combine, combineFn = c, binop
+	combine, combineFn, err := foldCombine("Fold", binop, combine)
+	if err != nil {
+		return Item[A]{err: err}
 	}
 	agg := func(ps []A) (A, error) { return same(ps, combine), nil }
 	return tree[T, A, A]{
@@ -538,15 +548,9 @@ func FoldBy[T any, K comparable, A any](b Bag[T], key func(T) K, binop func(A, T
 	if key == nil || binop == nil {
 		return failf[KV[K, A]]("FoldBy needs a key and a binary function")
 	}
-	var combineFn any = combine
-	if combine == nil {
-		c, ok := any(binop).(func(A, A) A)
-		if !ok {
-			var a A
-			var t T
-			return failf[KV[K, A]]("FoldBy of %T into %T needs a combine function", t, a)
-		}
-		combine, combineFn = c, binop
+	combine, combineFn, err := foldCombine("FoldBy", binop, combine)
+	if err != nil {
+		return fail[KV[K, A]](err)
 	}
 	merge := func(ps []*ordered[K, A]) (*ordered[K, A], error) { return mergeOrdered(ps, combine), nil }
 	return bagOf(tree[T, *ordered[K, A], []KV[K, A]]{

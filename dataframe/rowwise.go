@@ -265,21 +265,32 @@ func init() {
 		if !ok || len(args) != 2 {
 			return nil, fmt.Errorf("dataframe: MapPartitions: arguments %T", args)
 		}
-		kernel, ok := graph.Lookup(call.Func)
-		if !ok {
-			return nil, fmt.Errorf("dataframe: MapPartitions: no function registered as %q", call.Func)
-		}
-		v, err := kernel(ctx, args[1:])
+		out, err := callRegisteredRecord(ctx, call.Func, args[1:], fmt.Sprintf("MapPartitions %s: partition %d", call.Label, call.Part))
 		if err != nil {
 			return nil, err
 		}
-		out, ok := v.(arrow.RecordBatch)
-		if !ok {
-			if r, ok := v.(interface{ Release() }); ok {
-				r.Release()
-			}
-			return nil, fmt.Errorf("dataframe: MapPartitions %s: partition %d returned %T, not a record batch", call.Label, call.Part, v)
-		}
 		return checkMapped(call.Label, call.Part, out, arrow.NewSchema(call.Schema, nil))
 	})
+}
+
+// callRegisteredRecord calls the function registered as name (a user's function,
+// shipped by name) and returns the record batch it must return; what names the call
+// in errors.
+func callRegisteredRecord(ctx context.Context, name string, args []any, what string) (arrow.RecordBatch, error) {
+	kernel, ok := graph.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("dataframe: %s: no function registered as %q", what, name)
+	}
+	v, err := kernel(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	out, ok := v.(arrow.RecordBatch)
+	if !ok {
+		if r, ok := v.(interface{ Release() }); ok {
+			r.Release()
+		}
+		return nil, fmt.Errorf("dataframe: %s returned %T, not a record batch", what, v)
+	}
+	return out, nil
 }

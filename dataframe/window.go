@@ -336,23 +336,11 @@ func init() {
 		if !ok {
 			return nil, fmt.Errorf("dataframe: MapOverlap: argument 0 is %T", args[0])
 		}
-		kernel, ok := graph.Lookup(call.Func)
-		if !ok {
+		if _, ok := graph.Lookup(call.Func); !ok {
 			return nil, fmt.Errorf("dataframe: MapOverlap: no function registered as %q", call.Func)
 		}
 		fn := func(ctx context.Context, rec arrow.RecordBatch) (arrow.RecordBatch, error) {
-			v, err := kernel(ctx, []any{rec})
-			if err != nil {
-				return nil, err
-			}
-			out, ok := v.(arrow.RecordBatch)
-			if !ok {
-				if r, ok := v.(interface{ Release() }); ok {
-					r.Release()
-				}
-				return nil, fmt.Errorf("dataframe: MapOverlap %s returned %T, not a record batch", call.Label, v)
-			}
-			return out, nil
+			return callRegisteredRecord(ctx, call.Func, []any{rec}, "MapOverlap "+call.Label)
 		}
 		return runOverlap(ctx, call, fn, func(s *arrow.Schema) bool { return slices.Equal(schemaWords(s), call.Schema) }, args)
 	})
