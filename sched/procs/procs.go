@@ -209,7 +209,7 @@ func (s *session) Result(key graph.Key) (any, error) {
 	if !ok {
 		return v, nil
 	}
-	return h.gather(s)
+	return h.gather()
 }
 
 // Close ends the session and its worker processes.
@@ -263,7 +263,8 @@ func (h *remote) Release() {
 	}
 }
 
-func (h *remote) gather(s *session) (any, error) {
+func (h *remote) gather() (any, error) {
+	s := h.session
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.gotten {
